@@ -1,0 +1,1 @@
+"""Ingest: bytes → clean text → segments, deduplicated. The public entry points live in ``pipeline``."""

@@ -1,0 +1,143 @@
+"""A web page → a Document: the article's main text and metadata by trafilatura.
+
+trafilatura drops navigation, comments and most widgets; the furniture it lets through is caught
+later by the same rules as for plain text. When it finds no article at all (a short fragment sent
+through the API, an unusual page) every block of visible text is kept instead: better furniture to
+dim than an article silently emptied.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date
+
+import lxml.html
+import trafilatura
+from lxml import etree
+
+from .language import primary_subtag
+from .readers import Document, Unreadable, decode_text
+
+log = logging.getLogger(__name__)
+
+DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
+HTML_LANG = re.compile(r"""<html[^>]*?\blang\s*=\s*["']?([A-Za-z_-]+)""", re.IGNORECASE)
+LOOKS_LIKE_HTML = re.compile(r"<\s*(?:html|body|p|div|article|h[1-6]|br|span|!doctype)\b", re.IGNORECASE)
+FALLBACK_DROPPED = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "head")
+FALLBACK_BLOCKS = (
+    "p", "div", "li", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
+    "section", "article", "figcaption", "dd", "dt", "br", "table",
+)  # fmt: skip
+HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# Characters an XML tree cannot hold (lxml refuses them); they are never article text.
+XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def read_html(data: bytes | str, filename: str, content_type: str = "text/html") -> Document:
+    if isinstance(data, bytes):
+        html, warnings = decode_text(data, _declared_charset(data))
+        original = data
+    else:
+        html, warnings, original = data, [], data.encode("utf-8")
+    if not LOOKS_LIKE_HTML.search(html[:100_000]):
+        warnings.append("no HTML tags found: read as plain text")
+        return Document(filename, original, content_type or "text/html", html, warnings=warnings)
+    paragraphs, headings, meta = _extract(html)
+    if not any(paragraphs):
+        raise Unreadable("has no readable text in its HTML")
+    # A heading that opens the article text is its headline, whatever <title> or og:title say
+    # (those often add the site's name or a longer social-media wording).
+    title = paragraphs[0] if paragraphs[0] in headings else meta.title or ""
+    return Document(
+        filename,
+        original,
+        content_type or "text/html",
+        "\n".join(paragraphs),
+        lines_are_paragraphs=True,
+        headings=frozenset(headings),
+        title=title,
+        byline=meta.author or "",
+        url=meta.url or "",
+        published=_iso_date(meta.date),
+        language=_page_language(html),
+        site_name=meta.sitename or "",
+        warnings=warnings,
+    )
+
+
+def _declared_charset(data: bytes) -> str:
+    match = DECLARED_CHARSET.search(data[:4096])
+    return match.group(1).decode("ascii", "ignore") if match else ""
+
+
+def _extract(html: str):
+    html = XML_INCOMPATIBLE.sub("", html)
+    try:
+        extracted = trafilatura.bare_extraction(
+            html, with_metadata=True, include_comments=False, include_tables=True, include_images=False
+        )
+    except Exception as exc:  # trafilatura's parsers raise on some malformed markup
+        log.info("trafilatura failed (%r); keeping all visible text", exc)
+        extracted = None
+    meta = extracted if extracted is not None else _NoMetadata()
+    body = getattr(extracted, "body", None)
+    paragraphs, headings = _blocks_of_body(body) if body is not None else ([], set())
+    if not any(paragraphs):
+        paragraphs, headings = _visible_blocks(html)
+    return paragraphs, headings, meta
+
+
+class _NoMetadata:
+    title = author = url = date = sitename = None
+
+
+def _blocks_of_body(body) -> tuple[list[str], set[str]]:
+    """Paragraphs of trafilatura's output tree (<head>, <p>, <list>, <quote>, <table> …)."""
+    for line_break in body.iter("lb"):
+        line_break.tail = " " + (line_break.tail or "")
+    paragraphs: list[str] = []
+    headings: set[str] = set()
+    for element in body:
+        if element.tag == "list":
+            paragraphs.extend(_text(item) for item in element.findall("item"))
+        elif element.tag == "table":
+            paragraphs.extend(" | ".join(_text(cell) for cell in row.findall("cell")) for row in element.iter("row"))
+        else:
+            text = _text(element)
+            paragraphs.append(text)
+            if element.tag == "head":
+                headings.add(text)
+    return [p for p in paragraphs if p], headings
+
+
+def _visible_blocks(html: str) -> tuple[list[str], set[str]]:
+    try:
+        root = lxml.html.fromstring(html)
+    except (etree.ParserError, ValueError):
+        return [], set()
+    for element in list(root.iter(*FALLBACK_DROPPED)):
+        if element.getparent() is not None:
+            element.drop_tree()
+    headings = {_text(h) for h in root.iter(*HEADING_TAGS)}
+    for element in root.iter(*FALLBACK_BLOCKS):  # each block starts and ends a line
+        element.text = "\n" + (element.text or "")
+        element.tail = "\n" + (element.tail or "")
+    lines = [" ".join(line.split()) for line in root.text_content().split("\n")]
+    return [line for line in lines if line], {h for h in headings if h}
+
+
+def _text(element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def _iso_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _page_language(html: str) -> str:
+    match = HTML_LANG.search(html[:4096])
+    return primary_subtag(match.group(1)) if match else ""

@@ -1,0 +1,326 @@
+"""The one way articles enter the corpus: upload page, admin, API and command line all call these.
+
+Each article is stored in its own transaction (outlet, article and segments together), so a failure
+leaves nothing half-written and never stops the rest of a batch. Every outcome, good or bad, comes
+back as an IngestResult that names the file.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+
+from narratives.models import Article, Outlet, Segment, SegmentKind
+
+from . import dedupe
+from .build import Built, build, clean_line
+from .containers import read_input
+from .html import read_html
+from .readers import Document, Failure, Unreadable
+from .dependants import analyst_work, forget_machine_spans
+
+log = logging.getLogger(__name__)
+
+UNKNOWN_OUTLET = "Unknown outlet"
+
+
+@dataclass
+class IngestResult:
+    file: str  # "x.txt", "pasted text", "batch.zip/member.txt", "rows.csv:row 3"
+    article: Article | None = None
+    duplicate_of: Article | None = None  # set when the input is already in the corpus (nothing created)
+    error: str | None = None  # names the file and the reason
+    warnings: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        """The row of ``import_articles --json`` (and of the upload page's result list)."""
+        counts = {"total": 0, "boilerplate": 0}
+        if self.article is not None:
+            counts = self.article.segments.aggregate(
+                total=Count("id"), boilerplate=Count("id", filter=Q(kind=SegmentKind.BOILERPLATE))
+            )
+        return {
+            "file": self.file,
+            "id": self.article.pk if self.article else None,
+            "title": self.article.title if self.article else None,
+            "outlet": self.article.outlet.name if self.article else None,
+            "segments": counts["total"],
+            "boilerplate": counts["boilerplate"],
+            "duplicate_of": self.duplicate_of.pk if self.duplicate_of else None,
+            "error": self.error,
+        }
+
+
+def ingest_text(
+    text: str,
+    *,
+    outlet: str,
+    title: str = "",
+    byline: str = "",
+    url: str = "",
+    published: date | None = None,
+    language: str = "",
+    user=None,
+    filename: str = "pasted text",
+) -> IngestResult:
+    """Pasted plain text; the keyword values win over what is found in the text."""
+    original = text.encode("utf-8", "replace")
+    document = Document(filename, original, "text/plain; charset=utf-8", text)
+    return _ingest_with(document, outlet, user, title, byline, url, published, language)
+
+
+def ingest_html(
+    html: str,
+    *,
+    outlet: str,
+    title: str = "",
+    byline: str = "",
+    url: str = "",
+    published: date | None = None,
+    language: str = "",
+    user=None,
+    filename: str = "pasted HTML",
+) -> IngestResult:
+    """An HTML page or fragment; main text and metadata by trafilatura, keyword values winning."""
+    try:
+        document = read_html(html, filename)
+    except Unreadable as exc:
+        return IngestResult(filename, error=Failure(filename, str(exc)).message)
+    return _ingest_with(document, outlet, user, title, byline, url, published, language)
+
+
+def ingest_file(
+    data: bytes, filename: str, *, outlet: str | None = None, content_type: str = "", user=None
+) -> list[IngestResult]:
+    """One uploaded file; a zip, CSV or JSONL gives one result per article (or per bad member/row)."""
+    return [ingest_item(item, outlet=outlet, user=user) for item in read_input(data, filename, content_type)]
+
+
+def ingest_paths(paths: list[Path], *, outlet: str | None = None, user=None) -> list[IngestResult]:
+    """Files, folders (recursively), zips and CSV/JSONL on disk."""
+    return list(iter_ingest_paths(paths, outlet=outlet, user=user))
+
+
+def iter_ingest_paths(paths: Iterable[Path], *, outlet: str | None = None, user=None) -> Iterator[IngestResult]:
+    """As ingest_paths, one result at a time, so a long import can report as it goes."""
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            for file in _files_under(path):
+                yield from _ingest_path(file, str(file.relative_to(path.parent)), outlet, user)
+        elif path.is_file():
+            yield from _ingest_path(path, str(path), outlet, user)
+        else:
+            yield IngestResult(str(path), error=f"{path}: no such file or folder")
+
+
+def ingest_item(item: Document | Failure, *, outlet: str | None = None, user=None) -> IngestResult:
+    """Store one read Document (or report its Failure); never raises for the sake of a batch."""
+    if isinstance(item, Failure):
+        return IngestResult(item.filename, error=item.message)
+    try:
+        built = build(item)
+    except Unreadable as exc:
+        return IngestResult(item.filename, error=Failure(item.filename, str(exc)).message)
+    try:
+        return _store(item, built, outlet, user)
+    except Exception:  # an unexpected bug must cost one file, not the batch; the log has the trace
+        log.exception("ingest of %s failed", item.filename)
+        return IngestResult(item.filename, error=f"{item.filename}: could not be stored (an internal error, logged)")
+
+
+def reingest(article: Article) -> IngestResult:
+    """Rebuild clean text and segments from ``article.original`` in place (same row id).
+
+    Title, outlet, byline, date and url stay as they are: an analyst may have corrected them. If the
+    rebuilt text differs and analysts have tagged or judged spans of the old text, nothing changes:
+    their offsets would no longer point at the words they chose.
+    """
+    name = article.original_filename or f"article {article.pk}"
+    items = list(read_input(bytes(article.original), name, article.original_content_type))
+    if len(items) != 1:
+        return IngestResult(name, error=f"{name}: the original holds {len(items)} articles, not one")
+    if isinstance(items[0], Failure):
+        return IngestResult(name, error=items[0].message)
+    try:
+        built = build(items[0], title=article.title, insert_title=_title_was_inserted(article))
+    except Unreadable as exc:
+        return IngestResult(name, error=Failure(name, str(exc)).message)
+    return _replace_text(article, built, name)
+
+
+# --- storing --------------------------------------------------------------------------------------
+
+
+def _ingest_with(document, outlet, user, title, byline, url, published, language) -> IngestResult:
+    document.title = title or document.title
+    document.byline = byline or document.byline
+    document.url = url or document.url
+    document.published = published or document.published
+    document.language = language or document.language
+    return ingest_item(document, outlet=outlet, user=user)
+
+
+def _store(document: Document, built: Built, default_outlet: str | None, user) -> IngestResult:
+    result = IngestResult(document.filename, warnings=list(built.warnings))
+    outlet_name = _outlet_name(document, default_outlet, result.warnings)
+    try:
+        with transaction.atomic():
+            outlet = outlet_named(outlet_name)
+            digest = dedupe.content_hash(outlet.pk, built.comparable)
+            existing = Article.objects.filter(content_hash=digest).first()
+            if existing is not None:
+                result.duplicate_of = existing
+                result.warnings.append(f"already in the corpus as article {existing.pk} (“{existing.title}”)")
+                return result
+            near = dedupe.find_near_duplicate(built.comparable, built.word_count)
+            article = Article.objects.create(
+                outlet=outlet,
+                title=built.title,
+                byline=built.byline,
+                published=built.published,
+                url=built.url,
+                language=built.language,
+                original=document.original,
+                original_filename=document.filename[-255:],
+                original_content_type=document.content_type[:100],
+                clean_text=built.clean_text,
+                content_hash=digest,
+                near_duplicate_of=near.article if near else None,
+                word_count=built.word_count,
+                uploaded_by=user if getattr(user, "pk", None) else None,
+            )
+            _create_segments(article, built)
+    except IntegrityError:
+        # Another upload of the same text committed between our check and our insert.
+        existing = Article.objects.filter(content_hash=digest).first()
+        if existing is None:
+            raise
+        result.duplicate_of = existing
+        return result
+    if near:
+        result.warnings.append(_near_warning(near))
+    result.article = article
+    _embed(article, result)
+    return result
+
+
+def _replace_text(article: Article, built: Built, name: str) -> IngestResult:
+    result = IngestResult(name, warnings=list(built.warnings))
+    digest = dedupe.content_hash(article.outlet_id, built.comparable)
+    twin = Article.objects.filter(content_hash=digest).exclude(pk=article.pk).first()
+    if twin is not None:
+        error = f"{name}: re-ingested, it would be identical to article {twin.pk}"
+        return IngestResult(name, error=error, duplicate_of=twin)
+    text_changed = built.clean_text != article.clean_text
+    if text_changed:
+        work = analyst_work(article)
+        if work:
+            error = f"{name}: the rebuilt text differs, and analysts' work points into the old one ({work}); "
+            error += "kept as it was"
+            return IngestResult(name, error=error)
+    with transaction.atomic():
+        article.segments.all().delete()
+        if text_changed:
+            forget_machine_spans(article)
+        article.clean_text = built.clean_text
+        article.content_hash = digest
+        article.word_count = built.word_count
+        article.language = article.language or built.language
+        article.byline = article.byline or built.byline
+        article.published = article.published or built.published
+        article.save()
+        _create_segments(article, built)
+    result.article = article
+    _embed(article, result)
+    return result
+
+
+def _create_segments(article: Article, built: Built) -> None:
+    Segment.objects.bulk_create(
+        Segment(article=article, kind=s.kind, paragraph=s.paragraph, order=i, start=s.start, end=s.end, text=s.text)
+        for i, s in enumerate(built.spans)
+    )
+
+
+def _embed(article: Article, result: IngestResult) -> None:
+    """Index the new sentences for matching. The article is kept if this fails: it can be re-embedded."""
+    from narratives.matching import index  # loaded late: the embedding model is heavy and optional here
+
+    try:
+        with transaction.atomic():
+            index.embed_article(article)
+    except Exception as exc:
+        log.exception("embedding article %s failed", article.pk)
+        reason = f"{exc.__class__.__name__}: {exc}"
+        result.warnings.append(f"stored, but not yet indexed for matching ({reason}); re-embed it later")
+
+
+def outlet_named(name: str) -> Outlet:
+    """The outlet of that name (any capitalisation), created if new."""
+    name = clean_line(name)[: Outlet._meta.get_field("name").max_length]
+    outlet = Outlet.objects.filter(name__iexact=name).first()
+    if outlet is not None:
+        return outlet
+    try:
+        with transaction.atomic():
+            return Outlet.objects.create(name=name)
+    except IntegrityError:  # created by a concurrent upload meanwhile
+        return Outlet.objects.get(name__iexact=name)
+
+
+def _outlet_name(document: Document, default: str | None, warnings: list[str]) -> str:
+    """A row's own outlet, else the caller's, else the page's site name, else "Unknown outlet"."""
+    for name in (document.outlet, default or ""):
+        if clean_line(name):
+            return name
+    if clean_line(document.site_name):
+        warnings.append(f"no outlet given: filed under the page's site name “{document.site_name}”")
+        return document.site_name
+    warnings.append(f"no outlet given: filed under “{UNKNOWN_OUTLET}”; set the right one in the admin")
+    return UNKNOWN_OUTLET
+
+
+def _near_warning(near: dedupe.NearDuplicate) -> str:
+    other = near.article
+    if near.similarity >= 1.0:
+        return f"same wording as article {other.pk} from {other.outlet.name} (“{other.title}”): a reprint?"
+    share = f"{near.similarity:.0%} shared wording"
+    return f"near-duplicate ({share}) of article {other.pk} from {other.outlet.name} (“{other.title}”)"
+
+
+def _title_was_inserted(article: Article) -> bool:
+    """Whether the stored text starts with the title as a paragraph of its own (so rebuild it so)."""
+    return article.clean_text.split("\n\n", 1)[0] == clean_line(article.title)
+
+
+def _files_under(folder: Path) -> list[Path]:
+    """Regular files below ``folder`` in a stable order, without hidden files and folders."""
+    return sorted(
+        path
+        for path in folder.rglob("*")
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+    )
+
+
+def _ingest_path(path: Path, name: str, outlet: str | None, user) -> Iterator[IngestResult]:
+    limit = settings.NARRATIVES_MAX_UPLOAD_BYTES
+    try:
+        size = path.stat().st_size
+        if size > limit:  # checked before reading: a 5 GB file must not be loaded to be refused
+            error = f"{name}: is {size // 2**20} MB, over the {limit // 2**20} MB limit per file"
+            yield IngestResult(name, error=error)
+            return
+        data = path.read_bytes()
+    except OSError as exc:
+        yield IngestResult(name, error=f"{name}: cannot be read ({exc.strerror})")
+        return
+    for item in read_input(data, name):
+        yield ingest_item(item, outlet=outlet, user=user)

@@ -1,0 +1,59 @@
+"""Benchmarks of the matcher (CONTRACTS.md): sentence pairs, claim retrieval, and the converters.
+
+evaluate_matching --pairs F.jsonl                       -> {"n", "spearman", "accuracy", "f1"}
+evaluate_matching --corpus C.jsonl --queries Q.jsonl    -> {"n", "map@5", "mrr", "recall@1", "recall@5"}
+evaluate_matching --convert stsb SRC.jsonl OUT.jsonl
+evaluate_matching --convert checkthat CLAIMS.jsonl QUERIES.jsonl CORPUS_OUT.jsonl QUERIES_OUT.jsonl
+evaluate_matching --fit-pairs TRAIN.jsonl               -> fitted calibration.PairWeights
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from narratives.matching import evaluate
+from narratives.matching.embed import get_backend
+
+
+class Command(BaseCommand):
+    help = "Evaluate the matcher on sentence pairs or claim retrieval; convert ../shared/eval files."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--pairs", help="pairs file: sentence1, sentence2, score and/or label")
+        parser.add_argument("--corpus", help="corpus file: id, text (and optionally title)")
+        parser.add_argument("--queries", help="queries file: id, text, gold_ids")
+        parser.add_argument("--limit", type=int, help="read only the first N pairs or queries (a quick sample)")
+        parser.add_argument("--convert", choices=["stsb", "checkthat"], help="convert ../shared/eval files")
+        parser.add_argument("--fit-pairs", dest="fit_pairs", help="fit the pair weights on this pairs file")
+        parser.add_argument("paths", nargs="*", help="--convert: input then output paths")
+        parser.add_argument("--json", action="store_true", help="accepted for symmetry: output is always JSON")
+
+    def handle(self, *args, **options) -> None:
+        result = self._run(options)
+        self.stdout.write(json.dumps(result))
+
+    def _run(self, options: dict) -> dict:
+        if options["convert"]:
+            return self._convert(options["convert"], options["paths"])
+        limit = options["limit"]
+        if options["fit_pairs"]:
+            return asdict(evaluate.fit_pair_weights(evaluate.read_jsonl(options["fit_pairs"], limit), get_backend()))
+        if options["pairs"]:
+            return evaluate.evaluate_pairs(evaluate.read_jsonl(options["pairs"], limit), get_backend())
+        if options["corpus"] and options["queries"]:
+            corpus = evaluate.read_jsonl(options["corpus"])
+            queries = evaluate.read_jsonl(options["queries"], limit)
+            return evaluate.evaluate_retrieval(corpus, queries, get_backend())
+        raise CommandError("give --pairs, or --corpus with --queries, or --convert, or --fit-pairs")
+
+    def _convert(self, kind: str, paths: list[str]) -> dict:
+        if kind == "stsb":
+            if len(paths) != 2:
+                raise CommandError("--convert stsb SRC.jsonl OUT.jsonl")
+            return {"written": evaluate.convert_stsb(*paths)}
+        if len(paths) != 4:
+            raise CommandError("--convert checkthat CLAIMS.jsonl QUERIES.jsonl CORPUS_OUT.jsonl QUERIES_OUT.jsonl")
+        return {"written": evaluate.convert_checkthat(*paths)}

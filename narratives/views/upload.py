@@ -1,0 +1,127 @@
+"""The upload page: paste one text, or send several files whose results fill in as they finish."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from ..forms import PasteForm, UploadFilesForm, max_upload_mb, outlet_names
+from ..ingest.pipeline import ingest_text
+from ..models import BatchStatus, IngestBatch
+from ..permissions import analyst_required
+from ..tasks import create_batch, resume_batch, runs_inline, start_batch
+
+TEMPLATE = "narratives/upload.html"
+# A queued batch that has not finished after this long probably lost its worker; offer to resume.
+STALLED_AFTER = timedelta(minutes=1)
+_HEAVY_FIELDS = (
+    "payload",
+    "article__clean_text",
+    "article__original",
+    "duplicate_of__clean_text",
+    "duplicate_of__original",
+)
+
+
+def _render(request: HttpRequest, status: int = 200, **context) -> HttpResponse:
+    context.setdefault("paste_form", PasteForm())
+    context.setdefault("files_form", UploadFilesForm())
+    context.update(outlet_names=outlet_names(), max_upload_mb=max_upload_mb())
+    return render(request, TEMPLATE, context, status=status)
+
+
+@require_GET
+@login_required
+@analyst_required
+def upload(request: HttpRequest) -> HttpResponse:
+    return _render(request)
+
+
+@require_POST
+@login_required
+@analyst_required
+def upload_paste(request: HttpRequest) -> HttpResponse:
+    form = PasteForm(request.POST)
+    if not form.is_valid():
+        return _render(request, status=400, paste_form=form)
+    data = form.cleaned_data
+    result = ingest_text(
+        data["text"],
+        outlet=data["outlet"],
+        title=data["title"],
+        url=data["url"],
+        published=data["published"],
+        user=request.user,
+    )
+    if result.article is not None and not result.error:
+        messages.success(request, f"Imported “{result.article.title}”.")
+        for warning in result.warnings:  # e.g. a near-duplicate of another outlet's article
+            messages.warning(request, warning)
+        return redirect(result.article)
+    return _render(request, status=200 if result.duplicate_of else 400, paste_form=form, paste_result=result)
+
+
+@require_POST
+@login_required
+@analyst_required
+def upload_files(request: HttpRequest) -> HttpResponse:
+    # A plain POST and a redirect: the batch page then polls for progress, so no htmx is needed here.
+    form = UploadFilesForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render(request, status=400, files_form=form)
+    files = form.cleaned_data["files"]
+    batch = create_batch(files, outlet_name=form.cleaned_data["outlet"], user=request.user)
+    start_batch(batch, inline=runs_inline(files))
+    return redirect("upload_batch", batch.pk)
+
+
+@require_GET
+@login_required
+@analyst_required
+@vary_on_headers("HX-Request")
+def upload_batch(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = get_object_or_404(IngestBatch, pk=batch_id)
+    if request.htmx:
+        return render(request, f"{TEMPLATE}#batch", batch_context(batch))
+    return _render(request, **batch_context(batch))
+
+
+@require_POST
+@login_required
+@analyst_required
+def upload_batch_resume(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = get_object_or_404(IngestBatch, pk=batch_id)
+    resume_batch(batch)
+    messages.info(request, "Resumed: the remaining files are queued again.")
+    return redirect("upload_batch", batch.pk)
+
+
+def batch_context(batch: IngestBatch) -> dict:
+    items = list(batch.items.select_related("article", "duplicate_of").defer(*_HEAVY_FIELDS))
+    finished = sum(item.status != BatchStatus.QUEUED for item in items)
+    done = finished == len(items) and batch.status == BatchStatus.DONE
+    return {
+        "batch": batch,
+        "items": items,
+        "finished": finished,
+        "total": len(items),
+        "done": done,
+        "stalled": not done and timezone.now() - batch.created_at > STALLED_AFTER,
+    }
+
+
+urlpatterns = [
+    path("upload/", upload, name="upload"),
+    path("upload/paste", upload_paste, name="upload_paste"),
+    path("upload/files", upload_files, name="upload_files"),
+    path("upload/batches/<int:batch_id>/", upload_batch, name="upload_batch"),
+    path("upload/batches/<int:batch_id>/resume", upload_batch_resume, name="upload_batch_resume"),
+]
