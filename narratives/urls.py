@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("narratives.views.outlets")),
     path("", include("narratives.views.compare")),
     path("", include("narratives.views.framing")),
+    path("", include("narratives.views.tagging")),
 ]

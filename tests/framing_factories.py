@@ -10,6 +10,7 @@ import hashlib
 import itertools
 from datetime import date
 
+from narratives.ingest.build import paragraph_segments
 from narratives.models import Annotation, Article, FramingCategory, FramingTerm, Outlet, Segment, SegmentKind
 
 _counter = itertools.count(1)
@@ -40,22 +41,7 @@ def make_article(
         content_hash=hashlib.sha256(f"{next(_counter)}:{text}".encode()).hexdigest(),
         word_count=len(text.split()),
     )
-    offset = 0
-    segments = []
-    for number, (kind, body) in enumerate(pieces):
-        segments.append(
-            Segment(
-                article=article,
-                kind=kind,
-                paragraph=number,
-                order=number,
-                start=offset,
-                end=offset + len(body),
-                text=body,
-            )
-        )
-        offset += len(body) + 2
-    Segment.objects.bulk_create(segments)
+    Segment.objects.bulk_create(paragraph_segments(article, pieces))
     return article
 
 

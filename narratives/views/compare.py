@@ -8,7 +8,7 @@ a redirect back to the page, so the page also works without JavaScript.
 from __future__ import annotations
 
 import json
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -22,7 +22,13 @@ from django_htmx.http import trigger_client_event
 
 from ..permissions import analyst_required
 from ..review import decisions
-from ..review.comparison import MissingArticles, ReviewedComparison, ReviewedMatch, articles_in_order, reviewed_comparison
+from ..review.comparison import (
+    MissingArticles,
+    ReviewedComparison,
+    ReviewedMatch,
+    articles_in_order,
+    reviewed_comparison,
+)
 from ..review.export import export_csv, export_json, pairwise
 from ..review.forms import CompareForm, DecisionForm, LinkForm
 from ..review.grid import claim_grid
@@ -94,26 +100,28 @@ def link(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def export_as_csv(request: HttpRequest) -> HttpResponse:
-    try:
-        form, articles = _query(request, CompareForm(request.GET))
-    except CompareProblem as problem:
-        return _problem(request, problem)
-    comparisons = pairwise(articles, form.cleaned_data["sensitivity"])
-    response = HttpResponse(export_csv(comparisons, form.cleaned_data["filter"]), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(articles)}.csv"'
-    return response
+    return _export(request, "csv")
 
 
 @require_GET
 @login_required
 def export_as_json(request: HttpRequest) -> HttpResponse:
+    return _export(request, "json")
+
+
+def _export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The comparison as a download: the same matches, filter and sensitivity as the page shows."""
     try:
         form, articles = _query(request, CompareForm(request.GET))
     except CompareProblem as problem:
         return _problem(request, problem)
-    data = export_json(pairwise(articles, form.cleaned_data["sensitivity"]), form.cleaned_data["filter"])
-    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(articles)}.json"'
+    comparisons, keep = pairwise(articles, form.cleaned_data["sensitivity"]), form.cleaned_data["filter"]
+    if fmt == "csv":
+        body, content_type = export_csv(comparisons, keep), "text/csv; charset=utf-8"
+    else:
+        body, content_type = json.dumps(export_json(comparisons, keep), ensure_ascii=False, indent=2), "application/json"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{_filename(articles)}.{fmt}"'
     return response
 
 

@@ -79,3 +79,35 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# Selects `needle` inside the first paragraph under `within` that holds it, the way a reader's drag
+# would (across any highlight elements inside the paragraph); with `release`, the mouse is let go
+# there too, which is what opens the tag popover on the reading page.
+_SELECT = """([within, needle, release]) => {
+  for (const p of document.querySelectorAll(`${within} p[data-start]`)) {
+    const at = p.textContent.indexOf(needle);
+    if (at < 0) continue;
+    const point = (offset) => {
+      const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (offset <= node.data.length) return [node, offset];
+        offset -= node.data.length;
+      }
+    };
+    const range = document.createRange();
+    range.setStart(...point(at));
+    range.setEnd(...point(at + needle.length));
+    const selection = document.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    if (release) p.dispatchEvent(new MouseEvent("mouseup", { bubbles: true }));
+    return range.toString();
+  }
+  return null;
+}"""
+
+
+def select_text(page, needle: str, within: str = ".article-text", release: bool = False) -> str | None:
+    """Select `needle` on the page; returns the selected text (None when no paragraph holds it)."""
+    return page.evaluate(_SELECT, [within, needle, release])

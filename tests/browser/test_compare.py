@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from narratives.ingest.pipeline import ingest_paths
 from narratives.models import MatchDecision, ReviewState
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import screenshot, select_text, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -28,31 +28,6 @@ IN_VIEW = """(id) => [...document.querySelectorAll(".article-text")].every((box)
 })"""
 CONTRACT = """(side) => [...document.querySelectorAll(`.article-text[data-side=${side}] p[data-start]`)]
   .map((p) => [Number(p.dataset.start), p.textContent])"""
-# Select `needle` in one side's text the way a reader's drag would, across any highlight elements
-# inside the paragraph; returns the selected text.
-SELECT = """([side, needle]) => {
-  for (const p of document.querySelectorAll(`.article-text[data-side=${side}] p[data-start]`)) {
-    const at = p.textContent.indexOf(needle);
-    if (at < 0) continue;
-    const point = (offset) => {
-      const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        if (offset <= node.data.length) return [node, offset];
-        offset -= node.data.length;
-      }
-    };
-    const range = document.createRange();
-    range.setStart(...point(at));
-    range.setEnd(...point(at + needle.length));
-    const selection = document.getSelection();
-    selection.removeAllRanges();
-    selection.addRange(range);
-    return range.toString();
-  }
-  return null;
-}"""
-
-
 # A third article written for the grid test: a short rewrite that shares claims with the seeds.
 THIRD = (
     "Kremlin repeats that Kazakh unrest was inspired from abroad\n\n"
@@ -125,9 +100,9 @@ def test_an_analyst_reads_reviews_and_links_claims_side_by_side(page, alice, see
     assert not page.locator("#compare-keys").is_visible()
 
     # Link two passages by hand (claims each outlet makes alone): select in A, then in B, press l.
-    in_a = page.evaluate(SELECT, ["a", "article 4 of the CSTO Collective Security Agreement"])
+    in_a = select_text(page, "article 4 of the CSTO Collective Security Agreement", within=".article-text[data-side=a]")
     expect(page.locator('[data-link-preview="a"]')).to_have_text(in_a)
-    in_b = page.evaluate(SELECT, ["b", "critical red"])
+    in_b = select_text(page, "critical red", within=".article-text[data-side=b]")
     expect(page.locator("[data-link-submit]")).to_be_enabled()
     page.locator("#claims-title").click()  # focus leaves the texts; the shortcut works from anywhere
     _swapped(page, lambda: page.keyboard.press("l"))

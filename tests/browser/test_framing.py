@@ -10,35 +10,9 @@ from playwright.sync_api import expect
 
 from narratives.ingest.pipeline import ingest_paths
 from narratives.models import Annotation, Occurrence
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import screenshot, select_text, sign_in
 
 pytestmark = pytest.mark.browser
-
-# Select `needle` inside the article text the way a reader's drag would (across any highlight
-# elements), then release the mouse there; returns the selected text.
-SELECT = """(needle) => {
-  for (const p of document.querySelectorAll(".article-text p[data-start]")) {
-    const at = p.textContent.indexOf(needle);
-    if (at < 0) continue;
-    const point = (offset) => {
-      const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        if (offset <= node.data.length) return [node, offset];
-        offset -= node.data.length;
-      }
-    };
-    const range = document.createRange();
-    range.setStart(...point(at));
-    range.setEnd(...point(at + needle.length));
-    const selection = document.getSelection();
-    selection.removeAllRanges();
-    selection.addRange(range);
-    p.dispatchEvent(new MouseEvent("mouseup", { bubbles: true }));
-    return range.toString();
-  }
-  return null;
-}"""
-
 
 @pytest.fixture
 def seeds(transactional_db, seed_paths, monkeypatch):
@@ -50,7 +24,7 @@ def test_select_tag_and_find_it_in_the_other_article(page, alice, seeds):
     first, second = seeds
     sign_in(page, "alice")
     page.goto(f"/articles/{first.pk}/")
-    assert page.evaluate(SELECT, "terrorist gangs") == "terrorist gangs"
+    assert select_text(page, "terrorist gangs", release=True) == "terrorist gangs"
     expect(page.locator(".framing-trigger")).to_be_visible()
     page.keyboard.press("t")
     popover = page.locator(".framing-popover")
@@ -76,7 +50,7 @@ def test_a_tag_opens_for_editing_and_a_cited_position_is_selected(page, alice, s
     first, _ = seeds
     sign_in(page, "alice")
     page.goto(f"/articles/{first.pk}/")
-    page.evaluate(SELECT, "peacekeeping forces")
+    select_text(page, "peacekeeping forces", release=True)
     page.locator(".framing-trigger").click()
     popover = page.locator(".framing-popover")
     popover.locator("input[name=term]").fill("peacekeeping")
@@ -114,7 +88,7 @@ def test_a_viewer_sees_highlights_but_no_tagging(page, bob, alice, seeds):
     first, _ = seeds
     sign_in(page, "bob")
     page.goto(f"/articles/{first.pk}/")
-    page.evaluate(SELECT, "terrorist gangs")
+    select_text(page, "terrorist gangs", release=True)
     page.keyboard.press("t")
     expect(page.locator(".framing-popover")).to_contain_text("can read but not tag")
     assert not Annotation.objects.exists()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 
-from narratives.management.commands.bench_load import stamp, update_reliability
+from narratives.loadtest.figures import stamp, update_reliability
 
 
 def record(section: str, data: dict) -> None:

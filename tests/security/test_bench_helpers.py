@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from narratives.management.commands.bench_load import Sample, percentile, summarise, update_reliability
+from narratives.loadtest.figures import Sample, percentile, summarise, update_reliability
 
 
 def test_percentile_picks_the_nearest_rank():

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.test import Client
 
 from narratives.framing import occurrences, snapshots, versions
+from narratives.ingest.build import paragraph_segments
 from narratives.models import Article, FramingCategory, FramingTerm, Outlet, Segment, SegmentKind
 
 # Phrases sprinkled into the generated text, with the outlets (by index) that use them and how often.
@@ -39,12 +40,7 @@ EXISTING_TERMS = [
     "pacification",
     "bandits",
 ]
-COMMON = (
-    "the of and to in a is that for on was with as by it at from his said which an be has were are have this "
-    "government city protest police president country people official minister security forces week state "
-    "capital region violence unrest demonstrators authorities report statement news agency troops military "
-    "crisis fuel prices gas economy election opposition leader parliament border airport building office"
-).split()
+COMMON = ["the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "was", "with", "as", "by", "it", "at", "from", "his", "said", "which", "an", "be", "has", "were", "are", "have", "this", "government", "city", "protest", "police", "president", "country", "people", "official", "minister", "security", "forces", "week", "state", "capital", "region", "violence", "unrest", "demonstrators", "authorities", "report", "statement", "news", "agency", "troops", "military", "crisis", "fuel", "prices", "gas", "economy", "election", "opposition", "leader", "parliament", "border", "airport", "building", "office"]
 
 
 class Command(BaseCommand):
@@ -114,21 +110,9 @@ class Command(BaseCommand):
         created = Article.objects.bulk_create(batch)
         segments = []
         for article in created:
-            offset = 0
-            for number, body in enumerate(article.clean_text.split("\n\n")):
-                kind = SegmentKind.TITLE if number == 0 else SegmentKind.SENTENCE
-                segments.append(
-                    Segment(
-                        article=article,
-                        kind=kind,
-                        paragraph=number,
-                        order=number,
-                        start=offset,
-                        end=offset + len(body),
-                        text=body,
-                    )
-                )
-                offset += len(body) + 2
+            paragraphs = article.clean_text.split("\n\n")
+            kinds = [SegmentKind.TITLE] + [SegmentKind.SENTENCE] * (len(paragraphs) - 1)
+            segments += paragraph_segments(article, list(zip(kinds, paragraphs)))
         Segment.objects.bulk_create(segments, batch_size=2000)
 
     def measure(self, figures: dict) -> None:
