@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
+from ..matching.align import Match
 from ..models import Article, ReviewState
 
 Key = tuple[int, int, int, int]  # (a_start, a_end, b_start, b_end), in the comparison's orientation
@@ -96,14 +97,10 @@ class ReviewedMatch:
         return self.review != ReviewState.SUGGESTED
 
     def as_json(self) -> dict:
+        # The machine's fields exactly as the matcher writes them (the compare command and the API
+        # promise the same JSON), then the review layered on top.
         return {
-            "id": self.id,
-            "a": self.a.as_json(),
-            "b": self.b.as_json(),
-            "score": self.score,
-            "tier": self.tier,
-            "phrases": [p.as_json() for p in self.phrases],
-            "reasons": list(self.reasons),
+            **Match.as_json(self),  # type: ignore[arg-type]  # same fields, read only
             "review": self.review,
             "reviewed_by": self.reviewed_by,
             "reviewed_at": self.reviewed_at.isoformat() if self.reviewed_at else None,
