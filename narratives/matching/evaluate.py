@@ -14,12 +14,13 @@ from pathlib import Path
 
 import numpy as np
 
-from .calibration import LABEL_STS, PairWeights
+from . import calibration
+from .calibration import LABEL_STS, PairModel
 from .embed import Backend
 from .evidence import compare
 from .metrics import accuracy_f1, retrieval_metrics, spearman
 from .retrieval import ClaimIndex
-from .scoring import pair_score
+from .scoring import PAIR_FEATURES, features_of, pair_scores
 from .text import analyse
 
 
@@ -68,48 +69,40 @@ def convert_checkthat(claims: Path | str, queries: Path | str, corpus_out: Path 
     )
 
 
-def pair_features(rows: Sequence[dict], backend: Backend) -> tuple[np.ndarray, list]:
-    """Cosines of each pair and the lexical evidence between its sentences (global word weights)."""
+def pair_features(rows: Sequence[dict], backend: Backend) -> np.ndarray:
+    """(len(rows), len(PAIR_FEATURES)): each pair's cosine, lexical evidence (global word weights) and sizes."""
     left = backend.encode([r["sentence1"] for r in rows])
     right = backend.encode([r["sentence2"] for r in rows])
     cosines = np.sum(left * right, axis=1)
-    evidence = [compare(analyse(r["sentence1"]), analyse(r["sentence2"])) for r in rows]
-    return cosines, evidence
+    features = []
+    for row, cosine in zip(rows, cosines):
+        a, b = analyse(row["sentence1"]), analyse(row["sentence2"])
+        features.append(features_of(float(cosine), compare(a, b), a, b))
+    return np.stack(features) if features else np.zeros((0, len(PAIR_FEATURES)), dtype=np.float32)
 
 
-def evaluate_pairs(rows: Sequence[dict], backend: Backend, weights: PairWeights | None = None) -> dict:
+def gold_scores(rows: Sequence[dict]) -> np.ndarray:
+    return np.array([float(r["score"]) if "score" in r else float(r["label"]) for r in rows])
+
+
+def evaluate_pairs(rows: Sequence[dict], backend: Backend, model: PairModel | None = None) -> dict:
     """Spearman ×100 of the pair score against the gold score (or label), accuracy and F1 of the decision."""
-    cosines, evidence = pair_features(rows, backend)
-    kwargs = {} if weights is None else {"weights": weights}
-    scores = [pair_score(float(c), e, **kwargs) for c, e in zip(cosines, evidence)]
-    gold = [float(r["score"]) if "score" in r else float(r["label"]) for r in rows]
+    scores = pair_scores(pair_features(rows, backend), model)
     labels = [bool(r["label"]) if "label" in r else float(r["score"]) >= LABEL_STS for r in rows]
     # The decision at the default sensitivity: predicted similarity of at least LABEL_STS out of 5.
     decisions = [s >= LABEL_STS / 5.0 for s in scores]
     accuracy, f1 = accuracy_f1(decisions, labels)
     return {
         "n": len(rows),
-        "spearman": round(spearman(scores, gold), 2),
+        "spearman": round(spearman(scores, gold_scores(rows)), 2),
         "accuracy": round(accuracy, 4),
         "f1": round(f1, 4),
     }
 
 
-def fit_pair_weights(rows: Sequence[dict], backend: Backend) -> PairWeights:
-    """Least squares of the STS score on [1, cos, cos², lexical F1, number conflict]."""
-    cosines, evidence = pair_features(rows, backend)
-    design = np.column_stack(
-        [
-            np.ones(len(rows)),
-            cosines,
-            cosines**2,
-            [e.f1 for e in evidence],
-            [float(e.number_conflict) for e in evidence],
-        ]
-    )
-    target = np.array([float(r["score"]) for r in rows])
-    coefficients = np.linalg.lstsq(design, target, rcond=None)[0]
-    return PairWeights(*(round(float(c), 4) for c in coefficients))
+def fit_pair_model(rows: Sequence[dict], backend: Backend, fitted_on: str) -> PairModel:
+    """The pair model fitted on these pairs' STS scores (calibration.fit_pair_model)."""
+    return calibration.fit_pair_model(pair_features(rows, backend), gold_scores(rows), PAIR_FEATURES, fitted_on)
 
 
 def evaluate_retrieval(corpus: Sequence[dict], queries: Sequence[dict], backend: Backend) -> dict:

@@ -1,10 +1,11 @@
 """Scores for sentence pairs: alone (STS-like, used by the pair benchmark) and inside two articles.
 
-Alone, a pair's score is the STS-B-fitted linear model of its cosine and lexical evidence, scaled to
-0..1. Inside two articles every sentence pair is about the same event, so the absolute cosine says
-little; what tells a shared claim is (a) rare words or their WordNet relatives in common, weighted by
-how rare they are *in these two articles*, and (b) how much the pair stands out from each sentence's
-nearest neighbours in the other article (the margin of Artetxe & Schwenk 2019).
+Alone, a pair's score is the STS-B-fitted pair model (a small network over its cosine, lexical
+evidence and sentence lengths; ``calibration.PairModel``) scaled to 0..1. Inside two articles every
+sentence pair is about the same event, so the absolute cosine says little; what tells a shared claim
+is (a) rare words or their WordNet relatives in common, weighted by how rare they are *in these two
+articles*, and (b) how much the pair stands out from each sentence's nearest neighbours in the other
+article (the margin of Artetxe & Schwenk 2019).
 """
 
 from __future__ import annotations
@@ -13,20 +14,83 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .calibration import CONTEXT, PAIR_WEIGHTS, ContextWeights, PairWeights
+from .calibration import CONTEXT, ContextWeights, PairModel, pair_model
 from .evidence import Evidence
+from .text import Analysis
+
+# What the pair model reads, in order (calibration.PairModel.features must say the same).
+PAIR_FEATURES = (
+    "cosine",
+    "lexical_f1",
+    "recall_min",  # the less covered sentence's share of its content found in the other
+    "recall_max",
+    "number_conflict",
+    "length_ratio",  # shorter / longer, in words
+    "log_length",  # log of the longer sentence's words: tells a caption from a news or forum sentence
+    "log_content",  # log(1 + distinct content lemmas of the poorer sentence)
+)
 
 
-def pair_score(cosine: float, evidence: Evidence, weights: PairWeights = PAIR_WEIGHTS) -> float:
-    """Predicted STS-B similarity / 5, clipped to 0..1."""
-    sts = (
-        weights.intercept
-        + weights.cosine * cosine
-        + weights.cosine_squared * cosine * cosine
-        + weights.lexical * evidence.f1
-        + weights.number_conflict * float(evidence.number_conflict)
+@dataclass(frozen=True)
+class Size:
+    """What the pair features need of one sentence, computed once per sentence."""
+
+    words: int
+    content: int  # distinct content lemmas
+
+    @classmethod
+    def of(cls, analysis: Analysis) -> Size:
+        return cls(len(analysis.words), len({w.lemma for w in analysis.content}))
+
+
+def pair_feature_array(
+    cosine: np.ndarray | float,
+    recall_a: np.ndarray | float,
+    recall_b: np.ndarray | float,
+    conflict: np.ndarray | float,
+    words: tuple[np.ndarray, np.ndarray],
+    content: tuple[np.ndarray, np.ndarray],
+) -> np.ndarray:
+    """(..., len(PAIR_FEATURES)); every argument broadcasts, so one pair or an (n, m) grid of pairs.
+
+    For a grid pass per-sentence sizes shaped (n, 1) and (1, m): nothing is computed per pair but
+    a few array operations.
+    """
+    recall_a, recall_b = np.asarray(recall_a, dtype=np.float32), np.asarray(recall_b, dtype=np.float32)
+    total = recall_a + recall_b
+    f1 = np.where(total > 0, 2 * recall_a * recall_b / np.maximum(total, 1e-12), 0.0)
+    shorter, longer = np.minimum(*words), np.maximum(*words)
+    columns = (
+        cosine,
+        f1,
+        np.minimum(recall_a, recall_b),
+        np.maximum(recall_a, recall_b),
+        np.asarray(conflict, dtype=np.float32),
+        shorter / np.maximum(longer, 1),
+        np.log(np.maximum(longer, 1)),
+        np.log1p(np.minimum(*content)),
     )
-    return float(np.clip(sts / 5.0, 0.0, 1.0))
+    return np.stack(np.broadcast_arrays(*columns), axis=-1).astype(np.float32)
+
+
+def pair_scores(features: np.ndarray, model: PairModel | None = None) -> np.ndarray:
+    """Predicted STS-B similarity / 5, clipped to 0..1, for an array of pair features."""
+    model = model or pair_model()
+    return np.clip(model.predict(features) / 5.0, 0.0, 1.0)
+
+
+def features_of(cosine: float, evidence: Evidence, a: Analysis, b: Analysis) -> np.ndarray:
+    """The pair features of two sentences on their own (global word weights, no article around them)."""
+    size_a, size_b = Size.of(a), Size.of(b)
+    return pair_feature_array(
+        cosine, evidence.recall_a, evidence.recall_b, float(evidence.number_conflict),
+        (np.float32(size_a.words), np.float32(size_b.words)), (np.float32(size_a.content), np.float32(size_b.content)),
+    )  # fmt: skip
+
+
+def pair_score(cosine: float, evidence: Evidence, a: Analysis, b: Analysis, model: PairModel | None = None) -> float:
+    """The pair score of two sentences on their own: predicted STS-B similarity / 5."""
+    return float(pair_scores(features_of(cosine, evidence, a, b), model))
 
 
 def margins(cosines: np.ndarray, k: int) -> np.ndarray:

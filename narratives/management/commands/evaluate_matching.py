@@ -4,17 +4,19 @@ evaluate_matching --pairs F.jsonl                       -> {"n", "spearman", "ac
 evaluate_matching --corpus C.jsonl --queries Q.jsonl    -> {"n", "map@5", "mrr", "recall@1", "recall@5"}
 evaluate_matching --convert stsb SRC.jsonl OUT.jsonl
 evaluate_matching --convert checkthat CLAIMS.jsonl QUERIES.jsonl CORPUS_OUT.jsonl QUERIES_OUT.jsonl
-evaluate_matching --fit-pairs TRAIN.jsonl               -> fitted calibration.PairWeights
+evaluate_matching --fit-pairs TRAIN.jsonl [--save [F]]  -> fits calibration.PairModel and writes it to F
+                                                           (default: the shipped data/pair_model.json)
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from narratives.matching import evaluate
+from narratives.matching.calibration import PAIR_MODEL_FILE, PairModel
 from narratives.matching.embed import get_backend
 
 
@@ -27,7 +29,11 @@ class Command(BaseCommand):
         parser.add_argument("--queries", help="queries file: id, text, gold_ids")
         parser.add_argument("--limit", type=int, help="read only the first N pairs or queries (a quick sample)")
         parser.add_argument("--convert", choices=["stsb", "checkthat"], help="convert ../shared/eval files")
-        parser.add_argument("--fit-pairs", dest="fit_pairs", help="fit the pair weights on this pairs file")
+        parser.add_argument("--fit-pairs", dest="fit_pairs", nargs="+", help="fit the pair model on these pairs files")
+        parser.add_argument(
+            "--save", nargs="?", const=str(PAIR_MODEL_FILE), help="--fit-pairs: write the model here (default: shipped)"
+        )
+        parser.add_argument("--model", help="--pairs: score with this pair model file instead of the shipped one")
         parser.add_argument("paths", nargs="*", help="--convert: input then output paths")
         parser.add_argument("--json", action="store_true", help="accepted for symmetry: output is always JSON")
 
@@ -40,14 +46,23 @@ class Command(BaseCommand):
             return self._convert(options["convert"], options["paths"])
         limit = options["limit"]
         if options["fit_pairs"]:
-            return asdict(evaluate.fit_pair_weights(evaluate.read_jsonl(options["fit_pairs"], limit), get_backend()))
+            return self._fit_pairs(options["fit_pairs"], limit, options["save"])
         if options["pairs"]:
-            return evaluate.evaluate_pairs(evaluate.read_jsonl(options["pairs"], limit), get_backend())
+            model = PairModel.from_json(json.loads(Path(options["model"]).read_text())) if options["model"] else None
+            return evaluate.evaluate_pairs(evaluate.read_jsonl(options["pairs"], limit), get_backend(), model)
         if options["corpus"] and options["queries"]:
             corpus = evaluate.read_jsonl(options["corpus"])
             queries = evaluate.read_jsonl(options["queries"], limit)
             return evaluate.evaluate_retrieval(corpus, queries, get_backend())
         raise CommandError("give --pairs, or --corpus with --queries, or --convert, or --fit-pairs")
+
+    def _fit_pairs(self, paths: list[str], limit: int | None, save: str | None) -> dict:
+        files = {Path(path).name: evaluate.read_jsonl(path, limit) for path in paths}
+        fitted_on = " + ".join(f"{name} ({len(rows)} pairs)" for name, rows in files.items())
+        model = evaluate.fit_pair_model([row for rows in files.values() for row in rows], get_backend(), fitted_on)
+        if save:
+            Path(save).write_text(json.dumps(model.as_json()) + "\n", encoding="utf-8")
+        return {"fitted_on": fitted_on, "saved": save}
 
     def _convert(self, kind: str, paths: list[str]) -> dict:
         if kind == "stsb":
