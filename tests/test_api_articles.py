@@ -146,6 +146,39 @@ def test_multipart_without_a_file_is_400(alice_api, spec):
     assert "file" in assert_matches_schema(spec, "/api/articles", "post", response)["detail"]
 
 
+def test_a_body_that_is_not_utf8_is_400(alice_api, spec):
+    response = alice_api.post("/api/articles", b'{"outlet": "\xbb"}', content_type="application/json")
+    assert response.status_code == 400
+    assert "UTF-8" in assert_matches_schema(spec, "/api/articles", "post", response)["detail"]
+
+
+def test_multipart_without_a_boundary_is_400(alice_api, spec):
+    response = alice_api.post("/api/articles", b"--x\r\n", content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "multipart" in assert_matches_schema(spec, "/api/articles", "post", response)["detail"]
+
+
+def test_a_body_over_the_size_limit_is_413(alice_api, spec, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    response = post_json(alice_api, {"outlet": "X", "text": CURFEW * 20_000})
+    assert response.status_code == 413
+    assert "1 MB" in assert_matches_schema(spec, "/api/articles", "post", response)["detail"]
+    assert not Article.objects.exists()
+
+
+def test_an_outlet_the_database_cannot_store_is_400(alice_api, spec):
+    upload = SimpleUploadedFile("curfew.txt", CURFEW.encode(), content_type="text/plain")
+    answers = [
+        post_json(alice_api, {"outlet": "Seren\x00Ledger", "text": CURFEW}),
+        post_json(alice_api, {"outlet": "Seren \ud800", "text": CURFEW}),  # a lone surrogate: not UTF-8
+        alice_api.post("/api/articles", {"file": upload, "outlet": "Seren\x00Ledger"}),
+    ]
+    for response in answers:
+        assert response.status_code == 400, response.content
+        assert "outlet" in assert_matches_schema(spec, "/api/articles", "post", response)["detail"]
+    assert not Article.objects.exists()
+
+
 # --- auth --------------------------------------------------------------------------------------
 
 

@@ -54,6 +54,29 @@ def test_a_term_without_words_is_refused(alice, corpus):
     assert post(api(alice), "/api/terms", {"text": "“”", "category": "x"}).status_code == 400
 
 
+def test_text_the_database_cannot_store_is_refused_as_invalid(alice, corpus):
+    for body in ({"text": "terrorist\x00gangs", "category": "x"}, {"text": "bandits", "category": "x\ud800"}):
+        response = post(api(alice), "/api/terms", body)
+        assert response.status_code == 422, response.content
+    assert api(alice).get("/api/terms?category=x%00").status_code == 422
+    assert not FramingTerm.objects.exists() and not FramingCategory.objects.exists()
+
+
+def test_an_id_no_database_can_hold_is_refused_as_invalid(bob, corpus):
+    response = api(bob).get(f"/api/annotations?article={2**70}")
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"][-1] == "article"
+
+
+def test_listing_terms_counts_a_term_without_occurrences_in_the_same_query(bob, corpus, django_assert_num_queries):
+    make_term("bandits")
+    make_term("terrorist gangs")
+    client = api(bob)
+    client.get("/api/terms")  # the token's user is looked up once per request either way
+    with django_assert_num_queries(2):  # the token, then the terms with their counts
+        terms = client.get("/api/terms").json()
+    assert [(t["text"], t["occurrences"]) for t in terms] == [("bandits", 0), ("terrorist gangs", 2)]
+
+
 def test_viewers_read_terms_but_cannot_create_them(bob, corpus):
     make_term("terrorist gangs")
     assert api(bob).get("/api/terms").json()[0]["text"] == "terrorist gangs"

@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from .auth import AUTH
 from .articles import router as articles_router
 from .compare import router as compare_router
+from .errors import install_handlers
 from .framing import router as framing_router
 
 api = NinjaAPI(
@@ -15,6 +16,7 @@ api = NinjaAPI(
     docs_url="/docs",
     urls_namespace="api",
 )
+install_handlers(api)
 api.add_router("", articles_router)
 api.add_router("", compare_router)
 api.add_router("", framing_router)

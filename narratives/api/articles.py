@@ -3,11 +3,12 @@
 # No ``from __future__ import annotations`` here: Ninja reads the parameter annotations at import.
 import json
 from datetime import date
+from typing import Annotated, TypeVar
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import ValidationError, model_validator
 
@@ -15,8 +16,11 @@ from ..forms import holds_many_articles, normalise_outlet_name
 from ..ingest.pipeline import IngestResult, ingest_file, ingest_html, ingest_text
 from ..models import Article
 from .auth import require_editor
+from .errors import READ_ERRORS, WRITE_ERRORS, ErrorOut
+from .inputs import MAX_INTEGER, Text
 
 router = Router(tags=["articles"])
+S = TypeVar("S", bound=Schema)
 
 
 class SegmentOut(Schema):
@@ -48,14 +52,17 @@ class ArticleOut(ArticleSummaryOut):
         return list(article.segments.all())
 
 
+OutletName = Annotated[
+    Text, Field(min_length=1, max_length=200, description="The outlet's name; a new name creates the outlet.")
+]
+
+
 class ArticleIn(Schema):
-    outlet: str = Field(
-        ..., min_length=1, max_length=200, description="The outlet's name; a new name creates the outlet."
-    )
-    title: str = Field("", max_length=500, description="Optional when the text starts with its headline.")
-    text: str | None = None
-    html: str | None = None
-    url: str = Field("", max_length=2000)
+    outlet: OutletName
+    title: Text = Field("", max_length=500, description="Optional when the text starts with its headline.")
+    text: Text | None = None
+    html: Text | None = None
+    url: Text = Field("", max_length=2000)
     published: date | None = None
 
     @model_validator(mode="after")
@@ -65,8 +72,10 @@ class ArticleIn(Schema):
         return self
 
 
-class ErrorOut(Schema):
-    detail: str
+class UploadIn(Schema):
+    """The multipart form's fields besides the file."""
+
+    outlet: OutletName
 
 
 class DuplicateOut(Schema):
@@ -75,9 +84,9 @@ class DuplicateOut(Schema):
 
 
 class ArticleFilters(Schema):
-    outlet: str | None = Field(None, description="outlet name or slug")
-    q: str | None = Field(None, description="words in the title, byline or text")
-    language: str | None = None
+    outlet: Text | None = Field(None, description="outlet name or slug")
+    q: Text | None = Field(None, description="words in the title, byline or text")
+    language: Text | None = None
     published_from: date | None = None
     published_to: date | None = None
 
@@ -92,7 +101,7 @@ class ArticleFilters(Schema):
 class ArticlePages(LimitOffsetPagination):
     class Input(Schema):
         limit: int = Field(50, ge=1, le=500)
-        offset: int = Field(0, ge=0)
+        offset: int = Field(0, ge=0, le=MAX_INTEGER)
 
 
 class BadInput(Exception):
@@ -123,7 +132,7 @@ CREATE_BODY = {
 
 @router.post(
     "/articles",
-    response={201: ArticleOut, 400: ErrorOut, 403: ErrorOut, 409: DuplicateOut},
+    response={201: ArticleOut, 400: ErrorOut, 409: DuplicateOut, **WRITE_ERRORS},
     openapi_extra=CREATE_BODY,
     summary="Add an article from text, HTML or one file",
 )
@@ -135,16 +144,14 @@ def create_article(request: HttpRequest):
         else:
             result = _ingest_json(request)
     except BadInput as exc:
-        return 400, {"detail": str(exc)}
+        return Status(400, {"detail": str(exc)})
     if result.duplicate_of is not None:
         existing = result.duplicate_of
-        return 409, {
-            "duplicate_of": existing.pk,
-            "detail": f"Already in the corpus as article {existing.pk}: “{existing.title}”.",
-        }
+        detail = f"Already in the corpus as article {existing.pk}: “{existing.title}”."
+        return Status(409, {"duplicate_of": existing.pk, "detail": detail})
     if result.error or result.article is None:
-        return 400, {"detail": result.error or "Nothing could be imported."}
-    return 201, _with_segments(result.article.pk)
+        return Status(400, {"detail": result.error or "Nothing could be imported."})
+    return Status(201, _with_segments(result.article.pk))
 
 
 def _ingest_json(request: HttpRequest) -> IngestResult:
@@ -152,12 +159,11 @@ def _ingest_json(request: HttpRequest) -> IngestResult:
         data = json.loads(request.body or b"null")
     except json.JSONDecodeError as exc:
         raise BadInput(f"The body is not valid JSON: {exc.msg} at character {exc.pos}.") from exc
+    except UnicodeDecodeError as exc:  # json.loads decodes bytes itself, and says so differently
+        raise BadInput(f"The body is not valid JSON: it is not UTF-8 text (byte {exc.start}).") from exc
     if not isinstance(data, dict):
         raise BadInput("body: send a JSON object with 'outlet' and 'text' or 'html'.")
-    try:
-        payload = ArticleIn.model_validate(data)
-    except ValidationError as exc:
-        raise BadInput(_describe(exc)) from exc
+    payload = _validated(ArticleIn, data)
     outlet = normalise_outlet_name(payload.outlet)
     if not outlet:
         raise BadInput("outlet: name the outlet that published the article.")
@@ -179,6 +185,7 @@ def _ingest_upload(request: HttpRequest) -> IngestResult:
         raise BadInput("file: attach the article as a multipart field named 'file'.")
     if not outlet:
         raise BadInput("outlet: name the outlet that published the article.")
+    outlet = _validated(UploadIn, {"outlet": outlet}).outlet
     if holds_many_articles(upload.name, upload.content_type or ""):
         # One request, one article: a zip or CSV answers with many, which the upload page and
         # `manage.py import_articles` report file by file.
@@ -193,6 +200,13 @@ def _ingest_upload(request: HttpRequest) -> IngestResult:
     return results[0]
 
 
+def _validated(schema: type[S], data: dict) -> S:
+    try:
+        return schema.model_validate(data)
+    except ValidationError as exc:
+        raise BadInput(_describe(exc)) from exc
+
+
 def _describe(exc: ValidationError) -> str:
     parts = []
     for error in exc.errors():
@@ -205,23 +219,25 @@ def _with_segments(article_id: int) -> Article:
     return get_object_or_404(Article.objects.select_related("outlet").prefetch_related("segments"), pk=article_id)
 
 
-@router.get("/articles", response=list[ArticleSummaryOut], summary="List articles, newest first")
+@router.get("/articles", response={200: list[ArticleSummaryOut], **READ_ERRORS}, summary="List articles, newest first")
 @paginate(ArticlePages)
 def list_articles(request: HttpRequest, filters: Query[ArticleFilters]):
     return filters.apply(Article.objects.listing())
 
 
 @router.get(
-    "/articles/{article_id}", response={200: ArticleOut, 404: ErrorOut}, summary="One article with its segments"
+    "/articles/{article_id}",
+    response={200: ArticleOut, 404: ErrorOut, **READ_ERRORS},
+    summary="One article with its segments",
 )
 def get_article(request: HttpRequest, article_id: int):
     return _with_segments(article_id)
 
 
 @router.delete(
-    "/articles/{article_id}", response={204: None, 403: ErrorOut, 404: ErrorOut}, summary="Delete an article"
+    "/articles/{article_id}", response={204: None, 404: ErrorOut, **WRITE_ERRORS}, summary="Delete an article"
 )
 def delete_article(request: HttpRequest, article_id: int):
     require_editor(request)
     get_object_or_404(Article, pk=article_id).delete()
-    return 204, None
+    return Status(204, None)

@@ -9,6 +9,8 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from ..review.comparison import MissingArticles, articles_in_order, reviewed_comparison
+from .errors import READ_ERRORS, ErrorOut
+from .inputs import ObjectId
 
 router = Router(tags=["compare"])
 
@@ -51,12 +53,10 @@ class CompareOut(Schema):
     matches: list[MatchOut]
 
 
-class CompareProblemOut(Schema):
-    detail: str
-
-
-@router.get("/compare", response={200: CompareOut, 400: CompareProblemOut, 404: CompareProblemOut}, summary="Compare two articles")
-def compare(request: HttpRequest, a: int, b: int, sensitivity: float | None = None):
+@router.get(
+    "/compare", response={200: CompareOut, 400: ErrorOut, 404: ErrorOut, **READ_ERRORS}, summary="Compare two articles"
+)
+def compare(request: HttpRequest, a: ObjectId, b: ObjectId, sensitivity: float | None = None):
     """Shared claims of articles ``a`` and ``b`` with their review state; rejected matches are left out."""
     if a == b:
         raise HttpError(400, "Compare two different articles.")

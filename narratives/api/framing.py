@@ -19,14 +19,16 @@ from ..framing import annotations, stats
 from ..framing.lexicon import category_named, find_term, get_or_create_term, normalise_term_text
 from ..models import Annotation, Article, FramingTerm, Occurrence
 from .auth import require_editor
+from .errors import READ_ERRORS, WRITE_ERRORS, ErrorOut
+from .inputs import ObjectId, Text
 
 router = Router(tags=["framing"])
 
 
 class TermIn(Schema):
-    text: str = Field(..., min_length=1, max_length=300)
-    category: str = Field(..., min_length=1, max_length=100, description="The category's name; a new name creates it.")
-    notes: str = ""
+    text: Text = Field(..., min_length=1, max_length=300)
+    category: Text = Field(..., min_length=1, max_length=100, description="The category's name; a new name creates it.")
+    notes: Text = ""
 
 
 class TermOut(Schema):
@@ -44,7 +46,8 @@ class TermOut(Schema):
 
     @staticmethod
     def resolve_occurrences(term: FramingTerm) -> int:
-        return getattr(term, "occurrence_count", None) or term.occurrences.count()
+        counted = getattr(term, "occurrence_count", None)  # annotated by _terms(); 0 is an answer too
+        return term.occurrences.count() if counted is None else counted
 
 
 class OccurrenceOut(Schema):
@@ -66,19 +69,19 @@ class TermOutletOut(Schema):
 
 
 class AnnotationIn(Schema):
-    article: int
+    article: ObjectId
     start: int = Field(..., ge=0)
     end: int = Field(..., ge=1)
-    text: str = Field(..., min_length=1, description="Must equal the article's text at [start, end).")
-    term: int | None = Field(None, description="An existing term's id; or give term_text and category.")
-    term_text: str | None = None
-    category: str | None = None
-    note: str = ""
+    text: Text = Field(..., min_length=1, description="Must equal the article's text at [start, end).")
+    term: ObjectId | None = Field(None, description="An existing term's id; or give term_text and category.")
+    term_text: Text | None = None
+    category: Text | None = None
+    note: Text = ""
 
 
 class AnnotationPatch(Schema):
-    term: int | None = None
-    note: str | None = None
+    term: ObjectId | None = None
+    note: Text | None = None
 
 
 class AnnotationOut(Schema):
@@ -102,13 +105,9 @@ class AnnotationOut(Schema):
 
 
 class AnnotationFilters(Schema):
-    article: int | None = None
-    term: int | None = None
-    author: str | None = Field(None, description="username")
-
-
-class ErrorOut(Schema):
-    detail: str
+    article: ObjectId | None = None
+    term: ObjectId | None = None
+    author: Text | None = Field(None, description="username")
 
 
 class DuplicateTermOut(Schema):
@@ -128,7 +127,7 @@ def _bad(exc: ValidationError) -> HttpError:
     return HttpError(400, " ".join(exc.messages))
 
 
-@router.post("/terms", response={201: TermOut, 400: ErrorOut, 403: ErrorOut, 409: DuplicateTermOut})
+@router.post("/terms", response={201: TermOut, 400: ErrorOut, 409: DuplicateTermOut, **WRITE_ERRORS})
 def create_term(request: HttpRequest, payload: TermIn):
     """Adds a term; its occurrences are found at once (or by the worker for a large corpus)."""
     require_editor(request)
@@ -144,18 +143,22 @@ def create_term(request: HttpRequest, payload: TermIn):
     return Status(201, _terms().get(pk=term.pk))
 
 
-@router.get("/terms", response=list[TermOut])
-def list_terms(request: HttpRequest, category: str | None = None):
+# Lists are read here, in the view, not later while Ninja serialises them: a database failure then
+# reaches the middleware's 503 instead of surfacing inside a pydantic error as a 500.
+
+
+@router.get("/terms", response={200: list[TermOut], **READ_ERRORS})
+def list_terms(request: HttpRequest, category: Text | None = None):
     terms = _terms().order_by("text")
-    return terms.filter(category__name__iexact=category) if category else terms
+    return list(terms.filter(category__name__iexact=category) if category else terms)
 
 
-@router.get("/terms/{term_id}", response={200: TermOut, 404: ErrorOut})
+@router.get("/terms/{term_id}", response={200: TermOut, 404: ErrorOut, **READ_ERRORS})
 def get_term(request: HttpRequest, term_id: int):
     return get_object_or_404(_terms(), pk=term_id)
 
 
-@router.delete("/terms/{term_id}", response={204: None, 403: ErrorOut, 404: ErrorOut})
+@router.delete("/terms/{term_id}", response={204: None, 404: ErrorOut, **WRITE_ERRORS})
 def delete_term(request: HttpRequest, term_id: int):
     """Deletes the term with its occurrences and its tags."""
     require_editor(request)
@@ -163,22 +166,22 @@ def delete_term(request: HttpRequest, term_id: int):
     return Status(204, None)
 
 
-@router.get("/terms/{term_id}/occurrences", response={200: list[OccurrenceOut], 404: ErrorOut})
-def term_occurrences(request: HttpRequest, term_id: int, outlet: str | None = None):
+@router.get("/terms/{term_id}/occurrences", response={200: list[OccurrenceOut], 404: ErrorOut, **READ_ERRORS})
+def term_occurrences(request: HttpRequest, term_id: int, outlet: Text | None = None):
     term = get_object_or_404(FramingTerm, pk=term_id)
     occurrences = Occurrence.objects.filter(term=term).select_related("article__outlet").order_by("article_id", "start")
     if outlet:
         occurrences = occurrences.filter(Q(article__outlet__name__iexact=outlet) | Q(article__outlet__slug=outlet))
-    return occurrences
+    return list(occurrences)
 
 
-@router.get("/stats/terms-by-outlet", response=list[TermOutletOut])
+@router.get("/stats/terms-by-outlet", response={200: list[TermOutletOut], **READ_ERRORS})
 def terms_by_outlet(request: HttpRequest):
     """Every term × every outlet with articles, zeros included; rate per 10,000 words of the outlet's articles."""
     return stats.table_records(stats.terms_by_outlet())
 
 
-@router.get("/annotations", response=list[AnnotationOut])
+@router.get("/annotations", response={200: list[AnnotationOut], **READ_ERRORS})
 def list_annotations(request: HttpRequest, filters: Query[AnnotationFilters]):
     found = _annotations()
     if filters.article:
@@ -187,10 +190,10 @@ def list_annotations(request: HttpRequest, filters: Query[AnnotationFilters]):
         found = found.filter(term_id=filters.term)
     if filters.author:
         found = found.filter(author__username=filters.author)
-    return found
+    return list(found)
 
 
-@router.post("/annotations", response={201: AnnotationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+@router.post("/annotations", response={201: AnnotationOut, 400: ErrorOut, 404: ErrorOut, **WRITE_ERRORS})
 def create_annotation(request: HttpRequest, payload: AnnotationIn):
     require_editor(request)
     article = get_object_or_404(Article, pk=payload.article)
@@ -221,7 +224,7 @@ def _term_for(term_id: int | None, text: str | None, category: str | None, reque
     return get_or_create_term(text, category_named(category, user=request.auth), user=request.auth)[0]
 
 
-@router.get("/annotations/{annotation_id}", response={200: AnnotationOut, 404: ErrorOut})
+@router.get("/annotations/{annotation_id}", response={200: AnnotationOut, 404: ErrorOut, **READ_ERRORS})
 def get_annotation(request: HttpRequest, annotation_id: int):
     return get_object_or_404(_annotations(), pk=annotation_id)
 
@@ -235,7 +238,7 @@ def _changeable(request: HttpRequest, annotation_id: int) -> Annotation:
 
 
 @router.patch(
-    "/annotations/{annotation_id}", response={200: AnnotationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+    "/annotations/{annotation_id}", response={200: AnnotationOut, 400: ErrorOut, 404: ErrorOut, **WRITE_ERRORS}
 )
 def update_annotation(request: HttpRequest, annotation_id: int, payload: AnnotationPatch):
     annotation = _changeable(request, annotation_id)
@@ -248,7 +251,7 @@ def update_annotation(request: HttpRequest, annotation_id: int, payload: Annotat
     return _annotations().get(pk=annotation.pk)
 
 
-@router.delete("/annotations/{annotation_id}", response={204: None, 403: ErrorOut, 404: ErrorOut})
+@router.delete("/annotations/{annotation_id}", response={204: None, 404: ErrorOut, **WRITE_ERRORS})
 def delete_annotation(request: HttpRequest, annotation_id: int):
     _changeable(request, annotation_id).delete()
     return Status(204, None)

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Count, Q
 
 from narratives.models import Article, Outlet, Segment, SegmentKind
@@ -131,6 +131,10 @@ def ingest_item(item: Document | Failure, *, outlet: str | None = None, user=Non
         return IngestResult(item.filename, error=Failure(item.filename, str(exc)).message)
     try:
         return _store(item, built, outlet, user)
+    except (OperationalError, InterfaceError):
+        # The database itself failed (gone, or full): no other file would fare better, and the caller
+        # must say so (503/507, "nothing was saved") rather than blame this file.
+        raise
     except Exception:  # an unexpected bug must cost one file, not the batch; the log has the trace
         log.exception("ingest of %s failed", item.filename)
         return IngestResult(item.filename, error=f"{item.filename}: could not be stored (an internal error, logged)")

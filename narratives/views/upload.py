@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from ..diskfull import full_disk_refusal
 from ..forms import PasteForm, UploadFilesForm, max_upload_mb, outlet_names
 from ..ingest.pipeline import ingest_text
 from ..models import BatchStatus, IngestBatch
@@ -38,6 +43,23 @@ def _render(request: HttpRequest, status: int = 200, **context) -> HttpResponse:
     return render(request, TEMPLATE, context, status=status)
 
 
+def _refuses_full_disk(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A full disk (the upload's temporary file, or the database) re-renders the page with 507 and says so."""
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except (OSError, DatabaseError) as exc:
+            message = full_disk_refusal(request, exc)
+            if message is None:
+                raise
+            messages.error(request, message)
+            return _render(request, status=507)
+
+    return guarded
+
+
 @require_GET
 @login_required
 @analyst_required
@@ -48,6 +70,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 @analyst_required
+@_refuses_full_disk
 def upload_paste(request: HttpRequest) -> HttpResponse:
     form = PasteForm(request.POST)
     if not form.is_valid():
@@ -69,9 +92,15 @@ def upload_paste(request: HttpRequest) -> HttpResponse:
     return _render(request, status=200 if result.duplicate_of else 400, paste_form=form, paste_result=result)
 
 
+# Reading the multipart body streams large files to disk, and the CSRF check is what reads it first. So
+# the check runs inside the full-disk guard: exempt from the site-wide middleware, then protected by the
+# same check as a decorator, the pattern Django documents for changing upload handling per view.
+@csrf_exempt
 @require_POST
 @login_required
 @analyst_required
+@_refuses_full_disk
+@csrf_protect
 def upload_files(request: HttpRequest) -> HttpResponse:
     # A plain POST and a redirect: the batch page then polls for progress, so no htmx is needed here.
     form = UploadFilesForm(request.POST, request.FILES)

@@ -25,7 +25,7 @@ FORBIDDEN_ELEMENTS = {
 ACTIVE_SCHEMES = ("javascript:", "vbscript:", "data:text", "data:application", "data:image/svg")
 # What only an injected payload would put in an attribute that acts (URLs, htmx, handlers).
 PAYLOAD_MARKERS = ("__xss__", "alert(", "msgbox(", "alert`", "calc'")
-BAD_STYLE = re.compile(r"url\s*\(|expression\s*\(|binding|behavior|position\s*:\s*fixed", re.I)
+BAD_STYLE = re.compile(r"url\s*\(|expression\s*\(|binding|behavior|position\s*:\s*fixed", re.IGNORECASE)
 # Names that shadow document or window properties our scripts read (DOM clobbering).
 CLOBBER_NAMES = {"body", "head", "cookie", "domain", "location", "forms", "images", "links", "scripts", "csrf",
                  "htmx", "defaultview", "documentelement", "currentscript", "activeelement", "parentnode"}

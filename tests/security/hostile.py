@@ -80,7 +80,7 @@ class Hostile:
         return [e for e in self.entries if e.status >= 500]
 
     @classmethod
-    def build(cls) -> "Hostile":
+    def build(cls) -> Hostile:
         with mock.patch("narratives.matching.index.embed_article", return_value=0):
             h = cls(World.build())
             analyst = Client(raise_request_exception=False)

@@ -2,7 +2,7 @@
 
 Pages are checked with ``dom.html_problems`` (no element or attribute that runs, loads or acts that our
 templates did not write) and for the words each input must keep; exports for spreadsheet formulas
-and valid structure; original downloads for being inert. The browser half is test_browser_xss.py.
+and valid structure; original downloads for being inert. The browser half is tests/browser/test_xss.py.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from tests.security import surface
 from tests.security.dom import html_problems, visible_text
 from tests.security.figures import record
 from tests.security.hostile import Hostile
-from tests.security.world import World
 from tests.security.vectors import BY_ID, FORMULA_PREFIXES, VECTORS, words
+from tests.security.world import World
 
 pytestmark = pytest.mark.django_db
 READ_ONLY_TYPES = ("text/html", "application/xhtml", "image/svg", "text/xml", "application/xml", "text/javascript", "application/javascript")

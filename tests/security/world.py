@@ -101,7 +101,7 @@ class World:
     current_op: object = None  # the API operation a body is being built for (see bodies.py)
 
     @classmethod
-    def build(cls) -> "World":
+    def build(cls) -> World:
         refuse_real_database()
         w = cls()
         for name, role in ROLES.items():
