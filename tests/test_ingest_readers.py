@@ -112,6 +112,20 @@ def test_short_html_fragment_keeps_its_text():
     assert "The port closed." in result.article.clean_text and "Ships waited." in result.article.clean_text
 
 
+def test_html_text_after_a_block_nested_in_a_paragraph_is_kept():
+    # HTML's parser closes <p> at the <div>, leaving "and the tail" loose after it.
+    page = HTML_PAGE.replace(
+        "<p>“We expect normal traffic by Friday,”",
+        "<p>Cranes were checked <div class=\"note\">by two inspectors</div> and the tail of the sentence stayed.</p>"
+        "<p>“We expect normal traffic by Friday,”",
+    )
+    article = only_article(pipeline.ingest_file(page.encode(), "nested.html"))
+    for words in ("Cranes were checked", "by two inspectors", "and the tail of the sentence stayed."):
+        assert words in article.clean_text
+    assert "Storm season ends" not in article.clean_text  # the aside is still left out
+    assert_offsets_exact(article)
+
+
 def test_docx_title_style_headings_and_tables():
     data = make_docx(
         [

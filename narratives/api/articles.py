@@ -17,7 +17,7 @@ from ..ingest.pipeline import IngestResult, ingest_file, ingest_html, ingest_tex
 from ..models import Article
 from .auth import require_editor
 from .errors import READ_ERRORS, WRITE_ERRORS, ErrorOut
-from .inputs import MAX_INTEGER, Text
+from .inputs import MAX_INTEGER, ArticleText, Text
 
 router = Router(tags=["articles"])
 S = TypeVar("S", bound=Schema)
@@ -59,10 +59,10 @@ OutletName = Annotated[
 
 class ArticleIn(Schema):
     outlet: OutletName
-    title: Text = Field("", max_length=500, description="Optional when the text starts with its headline.")
-    text: Text | None = None
-    html: Text | None = None
-    url: Text = Field("", max_length=2000)
+    title: ArticleText = Field("", max_length=500, description="Optional when the text starts with its headline.")
+    text: ArticleText | None = None
+    html: ArticleText | None = None
+    url: ArticleText = Field("", max_length=2000)
     published: date | None = None
 
     @model_validator(mode="after")

@@ -3,6 +3,7 @@
 """
 
 # No ``from __future__ import annotations`` here: Ninja reads the annotations at import.
+import re
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
@@ -22,5 +23,15 @@ def _storable(value: str) -> str:
     return value
 
 
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _cleaned(value: str) -> str:
+    # An article's own words go through ingest, which cleans what a file would carry the same way:
+    # NUL goes, a lone surrogate becomes U+FFFD; refusing them would lose a whole article to one byte.
+    return LONE_SURROGATE.sub("\ufffd", value.replace("\x00", ""))
+
+
 ObjectId = Annotated[int, Field(ge=1, le=MAX_INTEGER)]
 Text = Annotated[str, AfterValidator(_storable)]
+ArticleText = Annotated[str, AfterValidator(_cleaned)]

@@ -8,6 +8,7 @@ dim than an article silently emptied.
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 from datetime import date
@@ -30,6 +31,11 @@ FALLBACK_BLOCKS = (
     "section", "article", "figcaption", "dd", "dt", "br", "table",
 )  # fmt: skip
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# Elements that end a line of text: loose text after one of them starts a paragraph of its own.
+LOOSE_TEXT_BREAKERS = (
+    "p", "div", "ul", "ol", "dl", "table", "blockquote", "pre", "section", "article", "figure", "hr",
+    "h1", "h2", "h3", "h4", "h5", "h6", "header", "footer", "nav", "aside", "main", "form", "address",
+)  # fmt: skip
 # Characters an XML tree cannot hold (lxml refuses them); they are never article text.
 XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -72,7 +78,7 @@ def _declared_charset(data: bytes) -> str:
 
 
 def _extract(html: str):
-    html = XML_INCOMPATIBLE.sub("", html)
+    html = _with_loose_text_in_paragraphs(XML_INCOMPATIBLE.sub("", html))
     try:
         extracted = trafilatura.bare_extraction(
             html, with_metadata=True, include_comments=False, include_tables=True, include_images=False
@@ -83,9 +89,58 @@ def _extract(html: str):
     meta = extracted if extracted is not None else _NoMetadata()
     body = getattr(extracted, "body", None)
     paragraphs, headings = _blocks_of_body(body) if body is not None else ([], set())
+    visible, visible_headings = _visible_blocks(html)
     if not any(paragraphs):
-        paragraphs, headings = _visible_blocks(html)
-    return paragraphs, headings, meta
+        return visible, visible_headings, meta
+    return _with_dropped_lines_restored(paragraphs, visible), headings, meta
+
+
+def _with_dropped_lines_restored(paragraphs: list[str], visible: list[str]) -> list[str]:
+    """trafilatura's paragraphs, plus the visible lines it dropped from *inside* the article.
+
+    It drops short blocks it takes for widgets, and some of them are the article's own words (a
+    one-line paragraph, a block with unusual attributes). Between the first and the last paragraph
+    it kept, a visible line that it left out entirely (not merged or rewritten) is put back in its
+    place: the classifier dims it if it is furniture, and no sentence of the article goes missing.
+    """
+    kept = set(paragraphs)
+    restored: list[str] = []
+    matcher = difflib.SequenceMatcher(None, visible, paragraphs, autojunk=False)
+    opcodes = matcher.get_opcodes()
+    for n, (op, v_start, v_end, p_start, p_end) in enumerate(opcodes):
+        inside = 0 < n < len(opcodes) - 1
+        if op == "delete" and inside:
+            restored.extend(line for line in visible[v_start:v_end] if line not in kept)
+        restored.extend(paragraphs[p_start:p_end])
+    return restored
+
+
+def _with_loose_text_in_paragraphs(html: str) -> str:
+    """The page with every run of text that stands loose beside a block element put in a <p> of its own.
+
+    HTML's parser closes a paragraph at a block element inside it, so ``<p>a <div>b</div> c</p>``
+    parses as ``<p>a </p><div>b</div> c``: "c" is left as loose text after the block. Extractors
+    read paragraphs, not loose text, and trafilatura dropped it; a sentence cut in half is worse
+    than a line of furniture, so the loose run (with the inline elements that continue it) gets its
+    own paragraph, and trafilatura decides about it like any other.
+    """
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return html
+    blocks = [e for e in root.iter(*LOOSE_TEXT_BREAKERS) if e.tail and e.tail.strip() and e.getparent() is not None]
+    if not blocks:
+        return html
+    for block in blocks:
+        paragraph = lxml.html.Element("p")
+        paragraph.text, block.tail = block.tail, None
+        run, sibling = [], block.getnext()
+        while sibling is not None and sibling.tag not in LOOSE_TEXT_BREAKERS:
+            run.append(sibling)
+            sibling = sibling.getnext()
+        block.addnext(paragraph)
+        paragraph.extend(run)  # moving an element moves its tail text with it
+    return lxml.html.tostring(root, encoding="unicode")
 
 
 class _NoMetadata:

@@ -176,7 +176,6 @@ def test_titles_show_word_for_word_on_the_list_pages(hostile, pages):
     assert not {k: w for k, w in missing.items() if w}, missing
 
 
-@pytest.mark.xfail(reason="open finding, see the issue note", strict=False)
 def test_html_inputs_keep_their_visible_words(hostile, pages):
     lost = {}
     for vector_id, article_id in hostile.by_html.items():
