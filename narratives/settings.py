@@ -80,17 +80,19 @@ INSTALLED_APPS = [
     "narratives.apps.NarrativesConfig",
 ]
 
+# The header middleware sits above everything that can answer early (the sign-in redirect, the 503
+# page, a CSRF refusal), so every response carries the security headers, not only the views'.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "narratives.middleware.LoginRequiredEverywhere",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "narratives.middleware.DatabaseUnavailable",
 ]

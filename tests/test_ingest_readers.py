@@ -61,9 +61,9 @@ def test_utf16_with_or_without_byte_order_mark(encoding):
 
 def test_markdown_headings_become_title_and_headings_and_markup_goes():
     data = (
-        "# Harbour reopens\n\nThe harbour **reopened** on [Tuesday](https://example.org) after the storm.\n\n"
-        "## Cargo delayed\n\n![a crane](crane.jpg)\n\n- Ships waited *for hours* outside the port.\n"
-    ).encode()
+        b"# Harbour reopens\n\nThe harbour **reopened** on [Tuesday](https://example.org) after the storm.\n\n"
+        b"## Cargo delayed\n\n![a crane](crane.jpg)\n\n- Ships waited *for hours* outside the port.\n"
+    )
     article = only_article(pipeline.ingest_file(data, "story.md", outlet="W"))
     assert article.title == "Harbour reopens"
     assert kinds_of(article)["Cargo delayed"] == SegmentKind.HEADING

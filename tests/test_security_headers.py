@@ -119,6 +119,22 @@ def test_error_and_api_responses_send_the_security_headers(world, db, client):
     assert not failures, failures
 
 
+def test_early_answers_send_the_security_headers(world, db, client):
+    """Answers the middleware gives before any view runs: the sign-in redirect and the 503 page."""
+    from django.db import OperationalError, connection
+
+    def lost(execute, sql, params, many, context):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    signed_in = world.client("carol")
+    with connection.execute_wrapper(lost):
+        unavailable = signed_in.get("/articles/")
+    responses = {"sign-in redirect": client.get("/articles/"), "503 page": unavailable}
+    assert responses["sign-in redirect"].status_code == 302 and unavailable.status_code == 503
+    failures = {name: header_problems(r) for name, r in responses.items() if header_problems(r)}
+    assert not failures, failures
+
+
 def test_session_and_csrf_cookies_are_http_only_and_same_site(world, db, client):
     response = client.get("/accounts/login/")
     csrf = response.cookies["csrftoken"]

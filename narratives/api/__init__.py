@@ -2,8 +2,8 @@
 
 from ninja import NinjaAPI
 
-from .auth import AUTH
 from .articles import router as articles_router
+from .auth import AUTH
 from .compare import router as compare_router
 from .errors import install_handlers
 from .framing import router as framing_router
