@@ -40,6 +40,8 @@ def upload_report(page, tmp_path) -> None:
     path = tmp_path / "night-of-shooting.txt"
     path.write_text(REPORT, encoding="utf-8")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Upload").click()
+    # The file input exists before app.js has run; a file set then would never be listed.
+    page.wait_for_url("**/upload/", wait_until="load")
     page.set_input_files("input[type=file][name=files]", str(path))
     expect(page.locator("[data-chosen]")).to_contain_text("night-of-shooting.txt")
     page.fill("#files-outlet", "The Seren Ledger")
