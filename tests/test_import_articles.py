@@ -98,3 +98,19 @@ def test_command_run_as_a_process_prints_only_json_on_stdout(tmp_path, folder):
     rows = json.loads(done.stdout)
     assert [row["error"] is None for row in rows] == [True, True, False]
     assert done.returncode == 1 and "1 of 3 inputs failed" in done.stderr
+
+
+def test_imported_articles_are_embedded_together_and_all_get_vectors(folder, monkeypatch):
+    from narratives.matching.embed import get_backend
+    from narratives.models import Segment, SegmentEmbedding
+
+    backend = get_backend()
+    calls: list[int] = []
+    encode = backend.encode
+    monkeypatch.setattr(backend, "encode", lambda texts: calls.append(len(texts)) or encode(texts))
+    (folder / "third.txt").write_text("Ferries resume\n\nThe ferries to Seren resumed on Friday morning.", encoding="utf-8")
+    out, _, status = run(str(folder), "--outlet", "Wire", "--json")
+    assert status == 0 and len(json.loads(out)) == 3
+    claims = Segment.objects.claims()
+    assert claims.count() == SegmentEmbedding.objects.filter(segment__in=claims).count() > 0
+    assert calls == [claims.count()]  # one encoder call for the three articles' sentences

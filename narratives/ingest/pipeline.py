@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
@@ -22,13 +23,14 @@ from narratives.models import Article, Outlet, Segment, SegmentKind
 from . import dedupe
 from .build import Built, build, clean_line
 from .containers import read_input
+from .dependants import analyst_work, forget_machine_spans
 from .html import read_html
 from .readers import Document, Failure, Unreadable
-from .dependants import analyst_work, forget_machine_spans
 
 log = logging.getLogger(__name__)
 
 UNKNOWN_OUTLET = "Unknown outlet"
+EMBED_TOGETHER = 16  # articles embedded in one encoder call on import (see iter_ingest_paths)
 
 
 @dataclass
@@ -58,49 +60,37 @@ class IngestResult:
         }
 
 
-def ingest_text(
-    text: str,
-    *,
-    outlet: str,
-    title: str = "",
-    byline: str = "",
-    url: str = "",
-    published: date | None = None,
-    language: str = "",
-    user=None,
-    filename: str = "pasted text",
-) -> IngestResult:
-    """Pasted plain text; the keyword values win over what is found in the text."""
-    original = text.encode("utf-8", "replace")
-    document = Document(filename, original, "text/plain; charset=utf-8", text)
-    return _ingest_with(document, outlet, user, title, byline, url, published, language)
+class Given(TypedDict, total=False):
+    """What the uploader says of an article; each value given wins over what is found in the text."""
+
+    title: str
+    byline: str
+    url: str
+    published: date | None
+    language: str
 
 
-def ingest_html(
-    html: str,
-    *,
-    outlet: str,
-    title: str = "",
-    byline: str = "",
-    url: str = "",
-    published: date | None = None,
-    language: str = "",
-    user=None,
-    filename: str = "pasted HTML",
-) -> IngestResult:
-    """An HTML page or fragment; main text and metadata by trafilatura, keyword values winning."""
+def ingest_text(text: str, *, outlet: str, user=None, filename: str = "pasted text", **given: Unpack[Given]) -> IngestResult:
+    """Pasted plain text."""
+    document = Document(filename, text.encode("utf-8", "replace"), "text/plain; charset=utf-8", text)
+    return _ingest_with(document, outlet, user, given)
+
+
+def ingest_html(html: str, *, outlet: str, user=None, filename: str = "pasted HTML", **given: Unpack[Given]) -> IngestResult:
+    """An HTML page or fragment; main text and metadata by trafilatura."""
     try:
         document = read_html(html, filename)
     except Unreadable as exc:
         return IngestResult(filename, error=Failure(filename, str(exc)).message)
-    return _ingest_with(document, outlet, user, title, byline, url, published, language)
+    return _ingest_with(document, outlet, user, given)
 
 
 def ingest_file(
     data: bytes, filename: str, *, outlet: str | None = None, content_type: str = "", user=None
 ) -> list[IngestResult]:
     """One uploaded file; a zip, CSV or JSONL gives one result per article (or per bad member/row)."""
-    return [ingest_item(item, outlet=outlet, user=user) for item in read_input(data, filename, content_type)]
+    items = read_input(data, filename, content_type)
+    return embed_results([ingest_item(item, outlet=outlet, user=user, embed=False) for item in items])
 
 
 def ingest_paths(paths: list[Path], *, outlet: str | None = None, user=None) -> list[IngestResult]:
@@ -109,7 +99,22 @@ def ingest_paths(paths: list[Path], *, outlet: str | None = None, user=None) -> 
 
 
 def iter_ingest_paths(paths: Iterable[Path], *, outlet: str | None = None, user=None) -> Iterator[IngestResult]:
-    """As ingest_paths, one result at a time, so a long import can report as it goes."""
+    """As ingest_paths, a few results at a time, so a long import can report as it goes.
+
+    Each result comes out once its article is stored *and* embedded. Articles are embedded
+    EMBED_TOGETHER at a time: one encoder call over all their sentences, sorted by length, pads
+    far less than a call per article (docs/MATCHING.md, "ingest path").
+    """
+    waiting: list[IngestResult] = []
+    for result in _stored_from_paths(paths, outlet, user):
+        waiting.append(result)
+        if sum(r.article is not None for r in waiting) >= EMBED_TOGETHER:
+            yield from embed_results(waiting)
+            waiting = []
+    yield from embed_results(waiting)
+
+
+def _stored_from_paths(paths: Iterable[Path], outlet: str | None, user) -> Iterator[IngestResult]:
     for path in paths:
         path = Path(path)
         if path.is_dir():
@@ -121,8 +126,12 @@ def iter_ingest_paths(paths: Iterable[Path], *, outlet: str | None = None, user=
             yield IngestResult(str(path), error=f"{path}: no such file or folder")
 
 
-def ingest_item(item: Document | Failure, *, outlet: str | None = None, user=None) -> IngestResult:
-    """Store one read Document (or report its Failure); never raises for the sake of a batch."""
+def ingest_item(item: Document | Failure, *, outlet: str | None = None, user=None, embed: bool = True) -> IngestResult:
+    """Store one read Document (or report its Failure); never raises for the sake of a batch.
+
+    With ``embed=False`` the new article is stored without vectors: the caller embeds it, together
+    with others, by ``embed_results``.
+    """
     if isinstance(item, Failure):
         return IngestResult(item.filename, error=item.message)
     try:
@@ -130,7 +139,7 @@ def ingest_item(item: Document | Failure, *, outlet: str | None = None, user=Non
     except Unreadable as exc:
         return IngestResult(item.filename, error=Failure(item.filename, str(exc)).message)
     try:
-        return _store(item, built, outlet, user)
+        return _store(item, built, outlet, user, embed)
     except (OperationalError, InterfaceError):
         # The database itself failed (gone, or full): no other file would fare better, and the caller
         # must say so (503/507, "nothing was saved") rather than blame this file.
@@ -163,16 +172,14 @@ def reingest(article: Article) -> IngestResult:
 # --- storing --------------------------------------------------------------------------------------
 
 
-def _ingest_with(document, outlet, user, title, byline, url, published, language) -> IngestResult:
-    document.title = title or document.title
-    document.byline = byline or document.byline
-    document.url = url or document.url
-    document.published = published or document.published
-    document.language = language or document.language
+def _ingest_with(document: Document, outlet: str, user, given: Given) -> IngestResult:
+    for name, value in given.items():
+        if value:
+            setattr(document, name, value)
     return ingest_item(document, outlet=outlet, user=user)
 
 
-def _store(document: Document, built: Built, default_outlet: str | None, user) -> IngestResult:
+def _store(document: Document, built: Built, default_outlet: str | None, user, embed: bool = True) -> IngestResult:
     result = IngestResult(document.filename, warnings=list(built.warnings))
     outlet_name = _outlet_name(document, default_outlet, result.warnings)
     try:
@@ -212,7 +219,8 @@ def _store(document: Document, built: Built, default_outlet: str | None, user) -
     if near:
         result.warnings.append(_near_warning(near))
     result.article = article
-    _embed(article, result)
+    if embed:
+        embed_results([result])
     return result
 
 
@@ -243,7 +251,7 @@ def _replace_text(article: Article, built: Built, name: str) -> IngestResult:
         article.save()
         _create_segments(article, built)
     result.article = article
-    _embed(article, result)
+    embed_results([result])
     return result
 
 
@@ -254,17 +262,28 @@ def _create_segments(article: Article, built: Built) -> None:
     )
 
 
-def _embed(article: Article, result: IngestResult) -> None:
-    """Index the new sentences for matching. The article is kept if this fails: it can be re-embedded."""
+def embed_results(results: list[IngestResult]) -> list[IngestResult]:
+    """Index the new articles' sentences for matching, in one encoder call; returns the results.
+
+    An article is kept if this fails (it can be re-embedded): its result says so. When a group
+    fails, each article is tried alone, so one bad article does not leave the others unindexed.
+    """
     from narratives.matching import index  # loaded late: the embedding model is heavy and optional here
 
-    try:
-        with transaction.atomic():
-            index.embed_article(article)
-    except Exception as exc:
-        log.exception("embedding article %s failed", article.pk)
-        reason = f"{exc.__class__.__name__}: {exc}"
-        result.warnings.append(f"stored, but not yet indexed for matching ({reason}); re-embed it later")
+    fresh = [r for r in results if r.article is not None and r.duplicate_of is None and not r.error]
+    groups = [fresh] if fresh else []
+    for group in groups:  # grows when a group fails: then each of its articles is tried alone
+        try:
+            with transaction.atomic():
+                index.embed_articles([r.article for r in group])
+        except Exception as exc:
+            if len(group) > 1:
+                groups.extend([r] for r in group)
+                continue
+            log.exception("embedding article %s failed", group[0].article.pk)
+            reason = f"{exc.__class__.__name__}: {exc}"
+            group[0].warnings.append(f"stored, but not yet indexed for matching ({reason}); re-embed it later")
+    return results
 
 
 def outlet_named(name: str) -> Outlet:
@@ -327,4 +346,4 @@ def _ingest_path(path: Path, name: str, outlet: str | None, user) -> Iterator[In
         yield IngestResult(name, error=f"{name}: cannot be read ({exc.strerror})")
         return
     for item in read_input(data, name):
-        yield ingest_item(item, outlet=outlet, user=user)
+        yield ingest_item(item, outlet=outlet, user=user, embed=False)
