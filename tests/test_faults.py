@@ -375,8 +375,17 @@ def test_upload_onto_a_full_disk_gives_a_clear_message_and_changes_nothing(world
 
 @contextlib.contextmanager
 def full_database():
-    """SQLite refuses to grow the file by more than two pages: the next article does not fit."""
+    """SQLite refuses to grow the file by more than two pages: the next article does not fit.
+
+    Pages freed by earlier tests would still take it, so they are filled first with ballast (rolled
+    back with the test's transaction); otherwise whether the article fits depends on test order.
+    """
     with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE fault_ballast (filler BLOB)")
+        cursor.execute("PRAGMA page_size")
+        page_size = cursor.fetchone()[0]
+        while _free_pages(cursor) > 0:
+            cursor.execute("INSERT INTO fault_ballast VALUES (zeroblob(?))", [page_size // 2])
         cursor.execute("PRAGMA page_count")
         pages = cursor.fetchone()[0]
         cursor.execute(f"PRAGMA max_page_count = {pages + 2}")
@@ -385,6 +394,11 @@ def full_database():
     finally:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA max_page_count = 1073741823")
+
+
+def _free_pages(cursor) -> int:
+    cursor.execute("PRAGMA freelist_count")
+    return cursor.fetchone()[0]
 
 
 FULL_DATABASE_TEXT = "Harbour report on a full database\n\n" + "The harbour at Veltria reopened on Tuesday. " * 600

@@ -44,6 +44,14 @@ def test_order_of_texts_does_not_change_their_vectors(prepared_model):
     assert np.allclose(forward, backward, atol=1e-5)
 
 
+def test_a_sentence_gets_the_same_vector_whatever_it_is_encoded_with(prepared_model):
+    # The same article imported alone or with forty others must be matched the same way.
+    crowd = [f"Crowd sentence {n} about ferries, cranes and the harbour office at Seren." * (1 + n % 3) for n in range(40)]
+    together = prepared_model.encode([*crowd, *SENTENCES])[len(crowd) :]
+    alone = np.vstack([prepared_model.encode([sentence]) for sentence in SENTENCES])
+    assert np.allclose(together, alone, atol=1e-5)
+
+
 def test_paraphrases_score_above_unrelated_sentences(prepared_model):
     a, b, c = prepared_model.encode([
         "The riots were organised by foreign agents.",
