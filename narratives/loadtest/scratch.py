@@ -72,32 +72,20 @@ class ScratchDatabase:
         return env
 
     def manage(self, *args: str, timeout: float = 600, **extra_env: str) -> subprocess.CompletedProcess:
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env(**extra_env),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-        if result.returncode != 0:
-            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
-        return result
+        return self._run([sys.executable, "manage.py", *args], f"manage.py {' '.join(args)}", timeout, extra_env)
 
     def python(self, code: str, *args: str, timeout: float = 600, **extra_env: str) -> str:
         """Runs ``code`` with Django set up against this database; returns its standard output."""
-        prelude = "import django; django.setup()\n"
+        argv = [sys.executable, "-c", "import django; django.setup()\n" + code, *args]
+        return self._run(argv, "script", timeout, extra_env).stdout
+
+    def _run(self, argv: list[str], what: str, timeout: float, extra_env: dict[str, str]) -> subprocess.CompletedProcess:
         result = subprocess.run(
-            [sys.executable, "-c", prelude + code, *args],
-            cwd=ROOT,
-            env=self.env(**extra_env),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
+            argv, cwd=ROOT, env=self.env(**extra_env), capture_output=True, text=True, timeout=timeout
+        )  # fmt: skip
         if result.returncode != 0:
-            raise RuntimeError(f"script failed:\n{result.stderr[-4000:]}")
-        return result.stdout
+            raise RuntimeError(f"{what} failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
+        return result
 
 
 def free_port() -> int:
