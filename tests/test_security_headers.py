@@ -120,8 +120,9 @@ def test_error_and_api_responses_send_the_security_headers(world, db, client):
 
 
 def test_early_answers_send_the_security_headers(world, db, client):
-    """Answers the middleware gives before any view runs: the sign-in redirect and the 503 page."""
+    """Answers the middleware gives before any view runs: the sign-in redirect, the 503 page, a CSRF refusal."""
     from django.db import OperationalError, connection
+    from django.test import Client
 
     def lost(execute, sql, params, many, context):
         raise OperationalError("server closed the connection unexpectedly")
@@ -129,8 +130,12 @@ def test_early_answers_send_the_security_headers(world, db, client):
     signed_in = world.client("carol")
     with connection.execute_wrapper(lost):
         unavailable = signed_in.get("/articles/")
-    responses = {"sign-in redirect": client.get("/articles/"), "503 page": unavailable}
-    assert responses["sign-in redirect"].status_code == 302 and unavailable.status_code == 503
+    responses = {
+        "sign-in redirect": client.get("/articles/"),
+        "503 page": unavailable,
+        "CSRF refusal": Client(enforce_csrf_checks=True).post("/accounts/login/", {"username": "x"}),
+    }
+    assert [r.status_code for r in responses.values()] == [302, 503, 403]
     failures = {name: header_problems(r) for name, r in responses.items() if header_problems(r)}
     assert not failures, failures
 

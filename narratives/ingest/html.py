@@ -12,10 +12,12 @@ import difflib
 import logging
 import re
 from datetime import date
+from typing import NamedTuple
 
 import lxml.html
 import trafilatura
 from lxml import etree
+from lxml.html import HtmlElement
 
 from .language import primary_subtag
 from .readers import Document, Unreadable, decode_text
@@ -26,15 +28,21 @@ DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", r
 HTML_LANG = re.compile(r"""<html[^>]*?\blang\s*=\s*["']?([A-Za-z_-]+)""", re.IGNORECASE)
 LOOKS_LIKE_HTML = re.compile(r"<\s*(?:html|body|p|div|article|h[1-6]|br|span|!doctype)\b", re.IGNORECASE)
 FALLBACK_DROPPED = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "head")
-FALLBACK_BLOCKS = (
-    "p", "div", "li", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
-    "section", "article", "figcaption", "dd", "dt", "br", "table",
-)  # fmt: skip
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-# Elements that end a line of text: loose text after one of them starts a paragraph of its own.
+# The block elements of trafilatura's output tree (the others, <hi>, <ref>, <del>, <code>, are inline).
+OUTPUT_BLOCKS = ("p", "head", "list", "item", "quote", "table", "row", "cell", "lb", "div", "ab")
+# Elements that end a line of text: loose text beside one of them is a paragraph of its own. The
+# list holds every element that makes libxml2 close an open <p> (checked by parsing
+# ``<p>a <x>b</x> c</p>`` for each tag), plus the sectioning ones that break a line without closing it.
 LOOSE_TEXT_BREAKERS = (
-    "p", "div", "ul", "ol", "dl", "table", "blockquote", "pre", "section", "article", "figure", "hr",
-    "h1", "h2", "h3", "h4", "h5", "h6", "header", "footer", "nav", "aside", "main", "form", "address",
+    "p", "div", "center", "ul", "ol", "menu", "dir", "li", "dl", "dt", "dd", "table", "tbody", "tfoot",
+    "tr", "td", "th", "blockquote", "pre", "listing", "xmp", "fieldset", "form", "address", "hr",
+    "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "figure", "header", "footer", "nav",
+    "aside", "main",
+)  # fmt: skip
+# Elements that start and end a line of the plain-text fallback.
+FALLBACK_BLOCKS = (
+    *LOOSE_TEXT_BREAKERS, "br", "figcaption", "caption", "details", "summary", "legend", "dialog", "hgroup",
 )  # fmt: skip
 # Characters an XML tree cannot hold (lxml refuses them); they are never article text.
 XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -120,27 +128,66 @@ def _with_loose_text_in_paragraphs(html: str) -> str:
 
     HTML's parser closes a paragraph at a block element inside it, so ``<p>a <div>b</div> c</p>``
     parses as ``<p>a </p><div>b</div> c``: "c" is left as loose text after the block. Extractors
-    read paragraphs, not loose text, and trafilatura dropped it; a sentence cut in half is worse
-    than a line of furniture, so the loose run (with the inline elements that continue it) gets its
-    own paragraph, and trafilatura decides about it like any other.
+    read paragraphs, not loose text, and trafilatura dropped it (and the same for loose text *before*
+    a block, ``<span>a</span><div>b</div>``). A sentence cut in half is worse than a line of
+    furniture, so each loose run (with the inline elements that continue it) gets its own paragraph,
+    and trafilatura decides about it like any other. Mending the tree is sturdier than second-guessing
+    the extractor's output: its choices about furniture stay as they are, only text that it could
+    not see as a paragraph becomes one.
     """
     try:
         root = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError):
         return html
-    blocks = [e for e in root.iter(*LOOSE_TEXT_BREAKERS) if e.tail and e.tail.strip() and e.getparent() is not None]
-    if not blocks:
+    parents = [e for e in root.iter() if any(child.tag in LOOSE_TEXT_BREAKERS for child in e)]
+    runs = [run for parent in parents for run in _loose_runs(parent)]
+    if not runs:
         return html
-    for block in blocks:
+    for run in runs:
         paragraph = lxml.html.Element("p")
-        paragraph.text, block.tail = block.tail, None
-        run, sibling = [], block.getnext()
-        while sibling is not None and sibling.tag not in LOOSE_TEXT_BREAKERS:
-            run.append(sibling)
-            sibling = sibling.getnext()
-        block.addnext(paragraph)
-        paragraph.extend(run)  # moving an element moves its tail text with it
+        paragraph.text = run.text
+        if run.after is None:  # the run that opens the parent: the parent's own text
+            run.parent.text = None
+            run.parent.insert(0, paragraph)
+        else:  # a run after a block: the block's tail
+            run.after.tail = None
+            run.after.addnext(paragraph)
+        paragraph.extend(run.inline)  # moving an element moves its tail text with it
     return lxml.html.tostring(root, encoding="unicode")
+
+
+class LooseRun(NamedTuple):
+    parent: HtmlElement
+    after: HtmlElement | None  # the block the run follows; None for the run that opens the parent
+    text: str | None
+    inline: list[HtmlElement]  # the inline elements (and comments) that continue it
+
+
+def _loose_runs(parent: HtmlElement) -> list[LooseRun]:
+    """The runs of visible loose text among parent's children, split by its block children.
+
+    The opening run of a <p> or a heading is left alone: it is a paragraph already.
+    """
+    runs: list[LooseRun] = []
+    run = LooseRun(parent, None, parent.text, [])
+    for child in [*parent, None]:
+        if child is not None and child.tag not in LOOSE_TEXT_BREAKERS:
+            run.inline.append(child)
+            continue
+        opens_a_paragraph = run.after is None and parent.tag in ("p", *HEADING_TAGS)
+        if _shows_text(run) and not opens_a_paragraph:
+            runs.append(run)
+        if child is not None:
+            run = LooseRun(parent, child, child.tail, [])
+    return runs
+
+
+def _shows_text(run: LooseRun) -> bool:
+    def shown(e: HtmlElement) -> bool:  # a comment's text is not shown, a script's is not either
+        return isinstance(e.tag, str) and e.tag not in FALLBACK_DROPPED and any(t.strip() for t in e.itertext())
+
+    texts = [run.text, *(e.tail for e in run.inline)]
+    return any(t and t.strip() for t in texts) or any(shown(e) for e in run.inline)
 
 
 class _NoMetadata:
@@ -149,8 +196,10 @@ class _NoMetadata:
 
 def _blocks_of_body(body) -> tuple[list[str], set[str]]:
     """Paragraphs of trafilatura's output tree (<head>, <p>, <list>, <quote>, <table> …)."""
-    for line_break in body.iter("lb"):
-        line_break.tail = " " + (line_break.tail or "")
+    # A block nested in a block (a list inside an item, a paragraph inside a cell, a line break) is
+    # a new line on the page: without a space at its edges its first word sticks to the last one.
+    for block in body.iter(*OUTPUT_BLOCKS):
+        block.text, block.tail = " " + (block.text or ""), " " + (block.tail or "")
     paragraphs: list[str] = []
     headings: set[str] = set()
     for element in body:
