@@ -124,6 +124,7 @@ def test_source_lines_are_metadata(line):
         "Subscribe to our newsletter",
         "Advertisement",
         "Read more: Why the port closed",
+        "Related: Port fees explained: who pays for the dredging?",
         "Tags: Veltria, harbour, storm",
         "© 2022 Veltria Daily. All rights reserved.",
         "Your email address will not be published. Required fields are marked *",
@@ -141,6 +142,7 @@ def test_web_furniture_is_boilerplate(line):
         "Share prices in Almaty fell sharply after the protests.",
         "Sources close to the ministry said the troops would leave.",
         "Subscribers to the state channel saw the address live.",
+        "Related talks between the two ministries were held on Friday.",
     ],
 )
 def test_sentences_that_start_like_a_widget_stay_sentences(sentence):

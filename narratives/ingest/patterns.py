@@ -16,7 +16,8 @@ _I = re.IGNORECASE
 # are ignored). Anchored, so a sentence that merely starts with "Share" or "Comments" is not caught.
 _WIDGET_LABELS = [
     r"you (?:may|might|will) (?:also )?(?:like|enjoy|be interested in)",
-    r"related(?: (?:articles?|posts?|stories|news|content|coverage|topics|reading))?",
+    # "Related: <title of another article>" is a link, like "Read more: …" below.
+    r"related(?: (?:articles?|posts?|stories|news|content|coverage|topics|reading))?(?:\s*:.{0,150})?",
     r"recommended(?: for you| articles?| stories| reading)?",
     r"(?:read|see) (?:more|also|next)(?: on| about)?|(?:read|see) (?:more|also)\s*:.{0,150}",
     r"more (?:from|on|stories|news|articles|in) .{0,60}",
