@@ -180,6 +180,12 @@ NARRATIVES_EMBEDDING_BACKEND = os.environ.get("NARRATIVES_EMBEDDING_BACKEND", "o
 if NARRATIVES_EMBEDDING_BACKEND not in {"onnx", "sentence-transformers"}:
     raise ImproperlyConfigured("NARRATIVES_EMBEDDING_BACKEND must be 'onnx' or 'sentence-transformers'")
 NARRATIVES_MODEL_DIR = Path(os.environ.get("NARRATIVES_MODEL_DIR", VAR_DIR / "models"))
+# The pair reader (a cross-encoder that reads two sentences together), part of the sentence-pair score:
+# "packaged" is the one fitted on STS-B and shipped in narratives/matching/data/pair_reader/; a
+# directory holds another fit of it; "none" switches it off (the pair score is then the feature model's).
+NARRATIVES_PAIR_READER = os.environ.get("NARRATIVES_PAIR_READER", "packaged")
+if NARRATIVES_PAIR_READER not in {"packaged", "none"} and not Path(NARRATIVES_PAIR_READER).expanduser().is_dir():
+    raise ImproperlyConfigured("NARRATIVES_PAIR_READER must be 'packaged', 'none' or a directory")
 
 TASKS = {
     "default": {

@@ -85,6 +85,7 @@ def test_development_defaults_to_sqlite_under_var(tmp_path):
         ({**PRODUCTION, "DJANGO_ALLOWED_HOSTS": ""}, "DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG=0"),
         ({"NARRATIVES_MAX_UPLOAD_MB": "lots"}, "NARRATIVES_MAX_UPLOAD_MB must be a whole number"),
         ({"NARRATIVES_INLINE_BATCH": "-1"}, "NARRATIVES_INLINE_BATCH must be at least 0"),
+        ({"NARRATIVES_PAIR_READER": "/no/such/reader"}, "NARRATIVES_PAIR_READER must be 'packaged', 'none' or a"),
     ],
 )
 def test_bad_environment_stops_the_process_with_a_reason(tmp_path, env, message):

@@ -109,6 +109,12 @@ def _fit_member(x, y, seed: int) -> tuple[np.ndarray, ...]:
     )
 
 
+# Share of the pair reader (reader.PairReader) in the pair score; the feature model has the rest. Grid
+# 0-1 on STS-B dev with both fitted on train only: 0 -> 88.79, 0.25 -> 89.96, 0.35 -> 90.09 (best),
+# 0.45 -> 89.95, 1 -> 85.93 (docs/MATCHING.md, "Calibration").
+READER_WEIGHT = 0.35
+
+
 # STS-B levels a decision is about: 3 = "roughly equivalent, some important information differs",
 # 4 = "mostly equivalent, unimportant details differ". Shown at default sensitivity = 3 or more.
 LABEL_STS = 3.0

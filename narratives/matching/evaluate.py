@@ -19,8 +19,9 @@ from .calibration import LABEL_STS, PairModel
 from .embed import Backend
 from .evidence import compare
 from .metrics import accuracy_f1, retrieval_metrics, spearman
+from .reader import PairReader, get_reader
 from .retrieval import ClaimIndex
-from .scoring import PAIR_FEATURES, features_of, pair_scores
+from .scoring import PAIR_FEATURES, blend_reader, features_of, pair_scores
 from .text import analyse
 
 
@@ -85,9 +86,19 @@ def gold_scores(rows: Sequence[dict]) -> np.ndarray:
     return np.array([float(r["score"]) if "score" in r else float(r["label"]) for r in rows])
 
 
+def pair_scores_of(
+    rows: Sequence[dict], backend: Backend, model: PairModel | None = None, reader: PairReader | None = None
+) -> np.ndarray:
+    """The pair score of each row: the feature model's, blended with the pair reader's when one is configured."""
+    scores = pair_scores(pair_features(rows, backend), model)
+    if reader is None:
+        return scores
+    return blend_reader(reader.score([(r["sentence1"], r["sentence2"]) for r in rows]), scores)
+
+
 def evaluate_pairs(rows: Sequence[dict], backend: Backend, model: PairModel | None = None) -> dict:
     """Spearman ×100 of the pair score against the gold score (or label), accuracy and F1 of the decision."""
-    scores = pair_scores(pair_features(rows, backend), model)
+    scores = pair_scores_of(rows, backend, model, get_reader())
     labels = [bool(r["label"]) if "label" in r else float(r["score"]) >= LABEL_STS for r in rows]
     # The decision at the default sensitivity: predicted similarity of at least LABEL_STS out of 5.
     decisions = [s >= LABEL_STS / 5.0 for s in scores]

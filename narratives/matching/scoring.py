@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import calibration
 from .calibration import CONTEXT, ContextWeights, PairModel, pair_model
 from .evidence import Evidence
 from .text import Analysis
@@ -77,6 +78,12 @@ def pair_scores(features: np.ndarray, model: PairModel | None = None) -> np.ndar
     """Predicted STS-B similarity / 5, clipped to 0..1, for an array of pair features."""
     model = model or pair_model()
     return np.clip(model.predict(features) / 5.0, 0.0, 1.0)
+
+
+def blend_reader(reader: np.ndarray | float, features: np.ndarray | float) -> np.ndarray:
+    """The pair reader's score (reader.PairReader) and the feature model's, weighted as fitted on STS-B dev."""
+    weight = calibration.READER_WEIGHT
+    return weight * np.asarray(reader, dtype=np.float64) + (1 - weight) * np.asarray(features, dtype=np.float64)
 
 
 def features_of(cosine: float, evidence: Evidence, a: Analysis, b: Analysis) -> np.ndarray:

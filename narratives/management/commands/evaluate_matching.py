@@ -6,6 +6,9 @@ evaluate_matching --convert stsb SRC.jsonl OUT.jsonl
 evaluate_matching --convert checkthat CLAIMS.jsonl QUERIES.jsonl CORPUS_OUT.jsonl QUERIES_OUT.jsonl
 evaluate_matching --fit-pairs TRAIN.jsonl [--save [F]]  -> fits calibration.PairModel and writes it to F
                                                            (default: the shipped data/pair_model.json)
+evaluate_matching --fit-reader TRAIN.jsonl DEV.jsonl [--reader-dir D] [--epochs N] [--learning-rate R] [--seed S]
+                                                        -> fine-tunes the pair reader (torch) and writes it to D
+                                                           (default: the shipped data/pair_reader/)
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from narratives.matching import evaluate
 from narratives.matching.calibration import PAIR_MODEL_FILE, PairModel
 from narratives.matching.embed import get_backend
+from narratives.matching.reader import PACKAGED_READER
 
 
 class Command(BaseCommand):
@@ -34,6 +38,15 @@ class Command(BaseCommand):
             "--save", nargs="?", const=str(PAIR_MODEL_FILE), help="--fit-pairs: write the model here (default: shipped)"
         )
         parser.add_argument("--model", help="--pairs: score with this pair model file instead of the shipped one")
+        parser.add_argument(
+            "--fit-reader", dest="fit_reader", nargs=2, metavar=("TRAIN", "DEV"),
+            help="fine-tune the pair reader on TRAIN (pairs with scores), reporting Spearman on DEV per epoch",
+        )  # fmt: skip
+        parser.add_argument("--reader-dir", dest="reader_dir", type=Path, default=PACKAGED_READER,
+                            help="--fit-reader: where to write it (default: the shipped data/pair_reader/)")  # fmt: skip
+        parser.add_argument("--epochs", type=int, help="--fit-reader: training epochs")
+        parser.add_argument("--learning-rate", dest="learning_rate", type=float, help="--fit-reader: peak rate")
+        parser.add_argument("--seed", type=int, help="--fit-reader: random seed")
         parser.add_argument("paths", nargs="*", help="--convert: input then output paths")
         parser.add_argument("--json", action="store_true", help="accepted for symmetry: output is always JSON")
 
@@ -45,6 +58,8 @@ class Command(BaseCommand):
         if options["convert"]:
             return self._convert(options["convert"], options["paths"])
         limit = options["limit"]
+        if options["fit_reader"]:
+            return self._fit_reader(options)
         if options["fit_pairs"]:
             return self._fit_pairs(options["fit_pairs"], limit, options["save"])
         if options["pairs"]:
@@ -63,6 +78,18 @@ class Command(BaseCommand):
         if save:
             Path(save).write_text(json.dumps(model.as_json()) + "\n", encoding="utf-8")
         return {"fitted_on": fitted_on, "saved": save}
+
+    def _fit_reader(self, options: dict) -> dict:
+        from dataclasses import replace
+
+        from narratives.matching.reader_fit import ReaderTraining, fit_reader
+
+        train_path, dev_path = options["fit_reader"]
+        train, dev = evaluate.read_jsonl(train_path, options["limit"]), evaluate.read_jsonl(dev_path)
+        chosen = {k: options[k] for k in ("epochs", "learning_rate", "seed") if options[k] is not None}
+        training = replace(ReaderTraining(), **chosen)
+        fitted_on = f"{Path(train_path).name} ({len(train)} pairs); epochs read on {Path(dev_path).name}"
+        return fit_reader(train, dev, options["reader_dir"], training, fitted_on)
 
     def _convert(self, kind: str, paths: list[str]) -> dict:
         if kind == "stsb":
