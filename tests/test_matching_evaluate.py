@@ -12,8 +12,8 @@ from scipy.stats import spearmanr
 from narratives.matching import evaluate
 from narratives.matching.calibration import PairModel, fit_pair_model, pair_model
 from narratives.matching.evidence import compare
-from narratives.matching.reader import get_reader
 from narratives.matching.metrics import accuracy_f1, average_precision_at, reciprocal_rank, retrieval_metrics, spearman
+from narratives.matching.reader import get_reader
 from narratives.matching.scoring import PAIR_FEATURES, Size, pair_feature_array, pair_score, pair_scores
 from narratives.matching.text import analyse
 from tests.conftest import EVAL

@@ -82,6 +82,10 @@ def pair_features(rows: Sequence[dict], backend: Backend) -> np.ndarray:
     return np.stack(features) if features else np.zeros((0, len(PAIR_FEATURES)), dtype=np.float32)
 
 
+def sentence_pairs(rows: Sequence[dict]) -> list[tuple[str, str]]:
+    return [(r["sentence1"], r["sentence2"]) for r in rows]
+
+
 def gold_scores(rows: Sequence[dict]) -> np.ndarray:
     return np.array([float(r["score"]) if "score" in r else float(r["label"]) for r in rows])
 
@@ -93,7 +97,7 @@ def pair_scores_of(
     scores = pair_scores(pair_features(rows, backend), model)
     if reader is None:
         return scores
-    return blend_reader(reader.score([(r["sentence1"], r["sentence2"]) for r in rows]), scores)
+    return blend_reader(reader.score(sentence_pairs(rows)), scores)
 
 
 def evaluate_pairs(rows: Sequence[dict], backend: Backend, model: PairModel | None = None) -> dict:

@@ -148,7 +148,7 @@ def export_fp32(path: Path, out: Path, scorer: bool = False) -> tuple[list[str],
 
 def quantise(fp32: Path, int8: Path, intermediate: int, embeddings: bool = False) -> None:
     """Dynamic int8, per channel. ``embeddings`` quantises the word-embedding table too (Gather): a
-    third of the file, at no cost to the pair reader (STS-B dev 85.93 against 85.98), but at some cost
+    third of the file, at no cost to the pair reader (STS-B dev 85.93 against 85.98, experimental fit), but at some cost
     to the sentence vectors (docs/MATCHING.md), so the embedding model keeps it fp32."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic

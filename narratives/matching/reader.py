@@ -43,13 +43,11 @@ class PairReader:
         import onnxruntime
         from tokenizers import Tokenizer
 
-        manifest_file = directory / READER_MANIFEST
         try:
-            self.manifest: dict = json.loads(manifest_file.read_text(encoding="utf-8"))
+            manifest = json.loads((directory / READER_MANIFEST).read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
             raise ImproperlyConfigured(f"no pair reader in {directory} (missing {READER_MANIFEST})") from exc
-        self.revision: str = self.manifest["revision"]
-        self._inputs: list[str] = self.manifest["inputs"]
+        self._inputs: list[str] = manifest["inputs"]
         self._tokenizer = Tokenizer.from_file(str(directory / READER_TOKENIZER))
         self._tokenizer.no_padding()
         self._tokenizer.enable_truncation(max_length=MAX_PAIR_TOKENS)

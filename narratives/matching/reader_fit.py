@@ -9,7 +9,6 @@ dev with the model fitted on train (docs/MATCHING.md, "Pair reader").
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import random
@@ -20,10 +19,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .evaluate import gold_scores, sentence_pairs
 from .export import built_beside, export_fp32, quantise
 from .metrics import spearman
 from .reader import READER_FILE, READER_MANIFEST, READER_TOKENIZER, PairReader
-from .source import TOKENIZER_FILE, resolve_source
+from .source import TOKENIZER_FILE, files_sha256, resolve_source
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,8 @@ def fit_reader(
     with built_beside(out) as work:
         manifest = _export(model, tokenizer, work, source, training, fitted_on, history)
         (work / READER_MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")  # PairReader reads it
-        manifest["dev_spearman_int8"] = round(spearman(PairReader(work).score(_pairs(dev)), _gold(dev)), 2)
+        read = PairReader(work).score(sentence_pairs(dev))
+        manifest["dev_spearman_int8"] = round(spearman(read, gold_scores(dev)), 2)
         (work / READER_MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
         (work / FP32_READER).unlink()  # only the int8 file is shipped
     return manifest
@@ -87,7 +88,7 @@ def _train(model, tokenizer, train: Sequence[dict], dev: Sequence[dict], trainin
             loss.backward()
             optimiser.step()
             schedule.step()
-        history.append(round(spearman(_predict(model, tokenizer, dev, training.max_tokens), _gold(dev)), 2))
+        history.append(round(spearman(_predict(model, tokenizer, dev, training.max_tokens), gold_scores(dev)), 2))
         log.info("epoch %d: dev Spearman %.2f", epoch + 1, history[-1])
     return history
 
@@ -103,7 +104,7 @@ def _predict(model, tokenizer, rows: Sequence[dict], max_tokens: int) -> np.ndar
     import torch
 
     model.eval()
-    pairs = _pairs(rows)
+    pairs = sentence_pairs(rows)
     logits = []
     with torch.no_grad():
         for first in range(0, len(pairs), 64):
@@ -111,14 +112,6 @@ def _predict(model, tokenizer, rows: Sequence[dict], max_tokens: int) -> np.ndar
             backward = model(**_encode(tokenizer, [(b, a) for a, b in pairs[first : first + 64]], max_tokens)).logits
             logits.append(((forward + backward[:, 0]) / 2).numpy())
     return np.concatenate(logits) if logits else np.zeros(0)
-
-
-def _pairs(rows: Sequence[dict]) -> list[tuple[str, str]]:
-    return [(r["sentence1"], r["sentence2"]) for r in rows]
-
-
-def _gold(rows: Sequence[dict]) -> np.ndarray:
-    return np.array([float(r["score"]) for r in rows])
 
 
 def _export(model, tokenizer, work: Path, source, training: ReaderTraining, fitted_on: str, history) -> dict:
@@ -132,7 +125,7 @@ def _export(model, tokenizer, work: Path, source, training: ReaderTraining, fitt
     return {
         "base_model": BASE_MODEL,
         "base_weights_sha256": source.weights_sha256,
-        "revision": f"{_sha256(work / READER_FILE)[:12]}-reader-int8",
+        "revision": f"{files_sha256([work / READER_FILE])[:12]}-reader-int8",
         "inputs": input_names,
         "fitted_on": fitted_on,
         "training": asdict(training),
@@ -140,10 +133,3 @@ def _export(model, tokenizer, work: Path, source, training: ReaderTraining, fitt
         "quantisation": "dynamic QInt8 per-channel, MatMul and word embeddings, feed-forward outputs kept fp32",
     }
 
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

@@ -68,6 +68,11 @@ def weights_fingerprint(path: Path) -> str:
     files = sorted(p for p in path.iterdir() if p.suffix in {".safetensors", ".bin"} and p.is_file())
     if not files:
         raise ImproperlyConfigured(f"no model weights (*.safetensors or *.bin) in {path}")
+    return files_sha256(files)
+
+
+def files_sha256(files: list[Path]) -> str:
+    """SHA-256 over the bytes of ``files`` in order, read a megabyte at a time (model files are large)."""
     digest = hashlib.sha256()
     for file in files:
         with file.open("rb") as handle:
