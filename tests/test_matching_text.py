@@ -71,3 +71,38 @@ def test_phrases_widen_to_the_words_that_carry_the_claim():
     phrases = phrase_pairs(analysis_a, analysis_b, evidence, lambda word: word.weight)
     texts = {(a[p.a[0] : p.a[1]], b[p.b[0] : p.b[1]]) for p in phrases}
     assert ("inspired from abroad", "foreign backing") in texts
+
+
+def _figures(text: str) -> list[tuple[str, str]]:
+    return [(w.text, w.number) for w in analyse(text).words if w.number is not None]
+
+
+def test_a_written_figure_is_one_quantity():
+    assert _figures("About 3,000 people came; 8.10 percent voted; it sold $2bn.") == [
+        ("3,000", "3000"), ("8.10", "8.1"), ("2bn", "2000000000"),
+    ]  # fmt: skip
+    assert _figures("Forty-eight died and 31 billion dollars went.") == [
+        ("Forty-eight", "48"), ("31 billion", "31000000000"),
+    ]  # fmt: skip
+
+
+def test_a_figure_in_words_equals_the_figure_in_digits():
+    digits = analyse("Some 12,000 residents were evacuated.")
+    words = analyse("Twelve thousand residents were evacuated.")
+    assert not compare(digits, words).number_conflict
+    assert [link.kind for link in compare(digits, words).links if link.kind == "number"] == ["number"]
+
+
+def test_thousands_do_not_share_their_zeros():
+    # "3,000" and "20,000" once shared the word "000": a matching figure where the figures differ.
+    evidence = compare(analyse("About 3,000 people rallied."), analyse("More than 20,000 people rallied."))
+    assert evidence.number_conflict and not evidence.shared_numbers
+
+
+def test_the_same_scale_word_does_not_make_different_sums_agree():
+    evidence = compare(analyse("Reserves stand at 31 billion dollars."), analyse("Reserves are 18 billion dollars."))
+    assert evidence.number_conflict
+
+
+def test_a_time_of_day_or_a_lone_m_is_not_a_figure():
+    assert _figures("It began at 10am, 5 m from the gate.") == [("5", "5")]

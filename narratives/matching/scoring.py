@@ -124,8 +124,8 @@ def context_scores(
     cosines: np.ndarray, lexical: np.ndarray, conflicts: np.ndarray, weights: ContextWeights = CONTEXT
 ) -> ContextScores:
     margin = margins(cosines, weights.neighbours)
-    # Two sentences giving different figures for the same thing are less likely one claim.
-    raw = cosines + weights.lexical * lexical + weights.margin * margin - 0.1 * conflicts
+    # Two sentences giving different figures ("31 killed" / "48 dead") state different claims.
+    raw = cosines + weights.lexical * lexical + weights.margin * margin - weights.conflict * conflicts
     # MiniLM puts unrelated news sentences at 0.05-0.1 and same-event, different-claim ones at 0.3-0.45;
     # a shared word or two must not lift such a pair into a match.
     raw = np.where(cosines >= weights.min_cosine, raw, np.minimum(raw, cosines))

@@ -10,10 +10,14 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
 
 from .lexicon import entry
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+# A figure is one token: "3,000", "8.1", "$2bn" (grouping commas and decimal points kept inside), so
+# "3,000" and "20,000" do not share a word "000". Then ordinary words.
+_WORD = re.compile(r"\d+(?:[.,]\d+)*(?:bn|m|k)?(?![^\W_])|[^\W_]+(?:['’][^\W_]+)?")
+_FIGURE = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)*)(bn|m|k)?")
 # Opening and closing marks of a quotation; ’ alone is an apostrophe and is not used as a closer
 # unless a ‘ opened the quote.
 _QUOTE = re.compile(r"“([^”“]{2,200})”|\"([^\"]{2,200})\"|‘([^‘’]{2,200})’|«([^«»]{2,200})»")
@@ -21,8 +25,14 @@ _NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
     "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "twenty": "20", "thirty": "30", "forty": "40",
     "fifty": "50", "hundred": "100", "thousand": "1000", "million": "1000000", "billion": "1000000000",
-    "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5",
+    "thirteen": "13", "fourteen": "14", "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18",
+    "nineteen": "19", "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90",
 }  # fmt: skip
+# Words that scale the figure before them ("2 billion", "twelve thousand"): the pair is one quantity.
+# "m" and "k" scale only when written onto the digits ("$5m"): "5 m" may be metres.
+_SCALE_WORDS = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9, "bn": 10**9}
+_SUFFIXES = {"bn": 10**9, "m": 10**6, "k": 1000}
+_TENS = {"20", "30", "40", "50", "60", "70", "80", "90"}
 # Function words that a frequency threshold alone would keep (they carry no claim).
 _STOP = set(
     "a an the and or but if of in on at to for from by with about as into onto over under than then that this "
@@ -84,7 +94,7 @@ def information(zipf: float) -> float:
 @functools.lru_cache(maxsize=8192)
 def analyse(text: str) -> Analysis:
     words = [_word(text, match.start(), match.end()) for match in _WORD.finditer(text)]
-    words = _mute_spelled_out_acronyms(words)
+    words = _mute_spelled_out_acronyms(_join_quantities(text, words))
     quotes = tuple((m.start(g), m.end(g)) for m in _QUOTE.finditer(text) for g in range(1, 5) if m.group(g))
     return Analysis(text, tuple(words), quotes, tuple(w for w in words if w.weight > 0))
 
@@ -132,7 +142,7 @@ def _expansion(words: list[Word], start: int, acronym: str, backwards: bool) -> 
 def _word(text: str, start: int, end: int) -> Word:
     raw = text[start:end]
     norm = fold(raw.replace("’", "").replace("'", "").lower())
-    number = _NUMBER_WORDS.get(norm) or (norm if norm.isdigit() else None)
+    number = _NUMBER_WORDS.get(norm) or _figure(norm)
     info = entry(norm)
     capitalised = raw[:1].isupper()
     # A capitalised word is a name when it is not an ordinary word, or when it is capitalised mid-sentence.
@@ -145,6 +155,64 @@ def _word(text: str, start: int, end: int) -> Word:
     if number is not None:
         weight = NUMBER_WEIGHT  # "4" and "2022" are not rare words, but a shared figure is specific
     return Word(start, end, raw, norm, info.lemma, weight, is_name, number)
+
+
+def _figure(norm: str) -> str | None:
+    """The value of a written figure, canonical: "3,000" -> "3000", "8.10" -> "8.1", "2bn" -> "2000000000"."""
+    match = _FIGURE.fullmatch(norm)
+    if match is None:
+        return None
+    digits, scale = match.groups()
+    if "," in digits and not re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", digits):
+        digits = digits.replace(",", ".", 1) if digits.count(",") == 1 else digits.replace(",", "")
+    try:
+        value = Decimal(digits.replace(",", "")) * _SUFFIXES.get(scale or "", 1)
+    except InvalidOperation:  # "1.2.3", a version or a date: keep it as written
+        return norm
+    return _canonical(value)
+
+
+def _canonical(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _join_quantities(text: str, words: list[Word]) -> list[Word]:
+    """One word per quantity: "2 billion" is 2000000000 and "forty-eight" 48, not two numbers each.
+
+    Otherwise "31 billion" and "18 billion" share the number "billion", and "12,000" never equals
+    "twelve thousand".
+    """
+    joined: list[Word] = []
+    for word in words:
+        previous = joined[-1] if joined else None
+        if previous is None or previous.number is None or word.number is None or not _adjacent(text, previous, word):
+            joined.append(word)
+            continue
+        value = _joined_value(previous.number, word)
+        if value is None:
+            joined.append(word)
+            continue
+        raw = text[previous.start : word.end]
+        joined[-1] = replace(previous, end=word.end, text=raw, norm=fold(raw.lower()), number=value)
+    return joined
+
+
+def _adjacent(text: str, left: Word, right: Word) -> bool:
+    return text[left.end : right.start] in {" ", "-", "\u00a0"}
+
+
+def _joined_value(left: str, right: Word) -> str | None:
+    """The value of a figure followed by ``right``, or None when ``right`` starts a figure of its own."""
+    try:
+        value = Decimal(left)
+    except InvalidOperation:
+        return None
+    if right.norm in _SCALE_WORDS:
+        return _canonical(value * _SCALE_WORDS[right.norm])
+    if left in _TENS and right.norm in _NUMBER_WORDS and len(right.number or "") == 1:
+        return _canonical(value + Decimal(right.number))  # "forty-eight"
+    return None
 
 
 def fold(word: str) -> str:

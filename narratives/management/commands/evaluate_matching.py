@@ -4,6 +4,9 @@ evaluate_matching --pairs F.jsonl                       -> {"n", "spearman", "ac
 evaluate_matching --corpus C.jsonl --queries Q.jsonl    -> {"n", "map@5", "mrr", "recall@1", "recall@5"}
 evaluate_matching --convert stsb SRC.jsonl OUT.jsonl
 evaluate_matching --convert checkthat CLAIMS.jsonl QUERIES.jsonl CORPUS_OUT.jsonl QUERIES_OUT.jsonl
+evaluate_matching --judged F.jsonl|DIR [--split dev|test] [--sensitivity S]
+                                                        -> {"pairs", "shown", "listed", "precision", "recall", ...}
+                                                           on judged article pairs (default: the shipped ones)
 evaluate_matching --fit-pairs TRAIN.jsonl [--save [F]]  -> fits calibration.PairModel and writes it to F
                                                            (default: the shipped data/pair_model.json)
 evaluate_matching --fit-reader TRAIN.jsonl DEV.jsonl [--reader-dir D] [--epochs N] [--learning-rate R] [--seed S]
@@ -18,9 +21,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from narratives.matching import evaluate
+from narratives.matching import evaluate, judged
 from narratives.matching.calibration import PAIR_MODEL_FILE, PairModel
 from narratives.matching.embed import get_backend
+from narratives.matching.judged import JUDGED_DIR
 from narratives.matching.reader import PACKAGED_READER
 
 
@@ -31,6 +35,10 @@ class Command(BaseCommand):
         parser.add_argument("--pairs", help="pairs file: sentence1, sentence2, score and/or label")
         parser.add_argument("--corpus", help="corpus file: id, text (and optionally title)")
         parser.add_argument("--queries", help="queries file: id, text, gold_ids")
+        parser.add_argument("--judged", nargs="?", const=str(JUDGED_DIR),
+                            help="judged article pairs: a file or folder (default: the shipped ones)")
+        parser.add_argument("--split", choices=["dev", "test"], help="--judged: only the pairs of this split")
+        parser.add_argument("--sensitivity", type=float, help="--judged: compare at this sensitivity (0-1)")
         parser.add_argument("--limit", type=int, help="read only the first N pairs or queries (a quick sample)")
         parser.add_argument("--convert", choices=["stsb", "checkthat"], help="convert ../shared/eval files")
         parser.add_argument("--fit-pairs", dest="fit_pairs", nargs="+", help="fit the pair model on these pairs files")
@@ -62,6 +70,11 @@ class Command(BaseCommand):
             return self._fit_reader(options)
         if options["fit_pairs"]:
             return self._fit_pairs(options["fit_pairs"], limit, options["save"])
+        if options["judged"]:
+            pairs = judged.read_judged([options["judged"]], options["split"])
+            if not pairs:
+                raise CommandError(f"no judged pairs in {options['judged']} (split {options['split'] or 'any'})")
+            return judged.evaluate_judged(pairs, options["sensitivity"])
         if options["pairs"]:
             model = PairModel.from_json(json.loads(Path(options["model"]).read_text())) if options["model"] else None
             return evaluate.evaluate_pairs(evaluate.read_jsonl(options["pairs"], limit), get_backend(), model)
@@ -69,7 +82,7 @@ class Command(BaseCommand):
             corpus = evaluate.read_jsonl(options["corpus"])
             queries = evaluate.read_jsonl(options["queries"], limit)
             return evaluate.evaluate_retrieval(corpus, queries, get_backend())
-        raise CommandError("give --pairs, or --corpus with --queries, or --convert, or --fit-pairs")
+        raise CommandError("give --pairs, or --corpus with --queries, or --judged, or --convert, or --fit-pairs")
 
     def _fit_pairs(self, paths: list[str], limit: int | None, save: str | None) -> dict:
         files = {Path(path).name: evaluate.read_jsonl(path, limit) for path in paths}
