@@ -37,7 +37,7 @@ class Command(BaseCommand):
         parser.add_argument("--queries", help="queries file: id, text, gold_ids")
         parser.add_argument("--judged", nargs="?", const=str(JUDGED_DIR),
                             help="judged article pairs: a file or folder (default: the shipped ones)")
-        parser.add_argument("--split", choices=["dev", "test"], help="--judged: only the pairs of this split")
+        parser.add_argument("--split", choices=["train", "dev", "test"], help="--judged: only the pairs of this split")
         parser.add_argument("--sensitivity", type=float, help="--judged: compare at this sensitivity (0-1)")
         parser.add_argument("--limit", type=int, help="read only the first N pairs or queries (a quick sample)")
         parser.add_argument("--convert", choices=["stsb", "checkthat"], help="convert ../shared/eval files")
