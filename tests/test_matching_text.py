@@ -104,5 +104,11 @@ def test_the_same_scale_word_does_not_make_different_sums_agree():
     assert evidence.number_conflict
 
 
+def test_a_scale_written_apart_joins_its_figure():
+    assert _figures("It sold 2 bn of reserves and 1.5 million doses.") == [
+        ("2 bn", "2000000000"), ("1.5 million", "1500000"),
+    ]  # fmt: skip
+
+
 def test_a_time_of_day_or_a_lone_m_is_not_a_figure():
     assert _figures("It began at 10am, 5 m from the gate.") == [("5", "5")]

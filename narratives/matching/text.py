@@ -21,6 +21,7 @@ _FIGURE = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)*)(bn|m|k)?")
 # Opening and closing marks of a quotation; ’ alone is an apostrophe and is not used as a closer
 # unless a ‘ opened the quote.
 _QUOTE = re.compile(r"“([^”“]{2,200})”|\"([^\"]{2,200})\"|‘([^‘’]{2,200})’|«([^«»]{2,200})»")
+# No ordinals: "fired first" and "the second floor" give no figure to agree or conflict with.
 _NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
     "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "twenty": "20", "thirty": "30", "forty": "40",
@@ -186,7 +187,8 @@ def _join_quantities(text: str, words: list[Word]) -> list[Word]:
     joined: list[Word] = []
     for word in words:
         previous = joined[-1] if joined else None
-        if previous is None or previous.number is None or word.number is None or not _adjacent(text, previous, word):
+        scales = word.number is not None or word.norm in _SCALE_WORDS  # "bn" alone is no number
+        if previous is None or previous.number is None or not scales or not _adjacent(text, previous, word):
             joined.append(word)
             continue
         value = _joined_value(previous.number, word)
