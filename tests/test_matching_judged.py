@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import json
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from narratives.matching import judged
+from narratives.matching.align import SpanRef
 from narratives.matching.judged import JUDGED_DIR, Judged, JudgedPair, JudgedPairError
 from narratives.models import Article, Outlet
 from tests.matching_support import prepared_model_fixture  # noqa: F401  (fixture)
@@ -74,27 +76,16 @@ def test_a_fragment_in_two_sentences_is_refused(prepared_model):
         judged.judge([JudgedPair.from_json(broken)])
 
 
-class _Shown:
-    """A comparison stand-in holding only the matches' offsets: scores() reads nothing else."""
-
-    def __init__(self, keys: set[tuple[int, int, int, int]]):
-        self.matches = [_Match(*key) for key in keys]
-
-
-class _Match:
-    def __init__(self, a0: int, a1: int, b0: int, b1: int):
-        self.a, self.b = _Span(a0, a1), _Span(b0, b1)
-
-
-class _Span:
-    def __init__(self, start: int, end: int):
-        self.start, self.end = start, end
+def _shown(*keys: tuple[int, int, int, int]) -> SimpleNamespace:
+    """A comparison holding only its matches' offsets: scores() reads nothing else."""
+    matches = [SimpleNamespace(a=SpanRef(a0, a1, ""), b=SpanRef(b0, b1, "")) for a0, a1, b0, b1 in keys]
+    return SimpleNamespace(matches=matches)
 
 
 def test_figures_pool_the_pairs_and_name_the_worst():
     pair = JudgedPair.from_json(SMALL)
-    one = Judged(pair, _Shown({(0, 1, 0, 1), (2, 3, 2, 3)}), gold={(0, 1, 0, 1), (4, 5, 4, 5)}, traps={(2, 3, 2, 3)})
-    two = Judged(pair, _Shown({(0, 1, 0, 1)}), gold={(0, 1, 0, 1)}, traps=set())
+    one = Judged(pair, _shown((0, 1, 0, 1), (2, 3, 2, 3)), gold={(0, 1, 0, 1), (4, 5, 4, 5)}, traps={(2, 3, 2, 3)})
+    two = Judged(pair, _shown((0, 1, 0, 1)), gold={(0, 1, 0, 1)}, traps=set())
     result = judged.scores([one, two])
     assert (result["shown"], result["listed"]) == (3, 3)
     assert result["precision"] == result["recall"] == result["f1"] == pytest.approx(0.667, abs=1e-3)

@@ -126,8 +126,9 @@ class ContextWeights:
     """How a sentence pair inside two articles is scored and chosen (docs/MATCHING.md, "In context").
 
     raw = cosine + lexical * locally-weighted lexical F1 + margin * (cosine - mean of the k best
-    cosines of both sentences); score = logistic((raw - possible) / width), so 0.5 is the default
-    threshold of "possible" and the score does not depend on the sensitivity.
+    cosines of both sentences) - conflict * (both give figures and none agree);
+    score = logistic((raw - possible) / width), so 0.5 is the default threshold of "possible" and the
+    score does not depend on the sensitivity.
     """
 
     lexical: float

@@ -25,6 +25,7 @@ from narratives.models import Article, Segment
 
 from .align import Comparison, compare_articles
 from .evaluate import read_jsonl
+from .metrics import precision_recall_f1
 
 JUDGED_DIR = Path(__file__).resolve().parent / "data" / "article_pairs"
 Key = tuple[int, int, int, int]
@@ -130,9 +131,7 @@ def scores(judged: Sequence[Judged]) -> dict:
     shown = sum(len(j.shown) for j in judged)
     right = sum(len(j.shown & j.gold) for j in judged)
     listed = sum(len(j.gold) for j in judged)
-    precision = right / shown if shown else 0.0
-    recall = right / listed if listed else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    precision, recall, f1 = precision_recall_f1(right, shown, listed)
     per_pair = [len(j.shown & j.gold) / len(j.shown) for j in judged if j.shown]
     traps = sum(len(j.traps) for j in judged)
     return {

@@ -38,12 +38,17 @@ def spearman(predicted: Sequence[float], gold: Sequence[float]) -> float:
     return 100.0 * float((a * b).sum()) / denominator if denominator else float("nan")
 
 
+def precision_recall_f1(right: int, shown: int, listed: int) -> tuple[float, float, float]:
+    """From counts: ``right`` of the ``shown`` decisions are among the ``listed`` gold ones (0 when empty)."""
+    precision = right / shown if shown else 0.0
+    recall = right / listed if listed else 0.0
+    f1 = 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
+    return precision, recall, f1
+
+
 def accuracy_f1(decisions: Sequence[bool], labels: Sequence[bool]) -> tuple[float, float]:
     d, g = np.asarray(decisions, dtype=bool), np.asarray(labels, dtype=bool)
-    true_positive = int((d & g).sum())
-    precision = true_positive / max(int(d.sum()), 1)
-    recall = true_positive / max(int(g.sum()), 1)
-    f1 = 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
+    f1 = precision_recall_f1(int((d & g).sum()), int(d.sum()), int(g.sum()))[2]
     return float((d == g).mean()) if len(d) else float("nan"), f1
 
 

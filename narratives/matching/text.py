@@ -174,8 +174,7 @@ def _figure(norm: str) -> str | None:
 
 
 def _canonical(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return format(value.normalize(), "f")  # normalize() drops trailing zeros, "f" undoes its exponent
 
 
 def _join_quantities(text: str, words: list[Word]) -> list[Word]:
@@ -187,8 +186,8 @@ def _join_quantities(text: str, words: list[Word]) -> list[Word]:
     joined: list[Word] = []
     for word in words:
         previous = joined[-1] if joined else None
-        scales = word.number is not None or word.norm in _SCALE_WORDS  # "bn" alone is no number
-        if previous is None or previous.number is None or not scales or not _adjacent(text, previous, word):
+        numeric = word.number is not None or word.norm in _SCALE_WORDS  # "bn" alone is no number
+        if previous is None or previous.number is None or not numeric or not _adjacent(text, previous, word):
             joined.append(word)
             continue
         value = _joined_value(previous.number, word)
