@@ -104,6 +104,12 @@ def test_the_same_scale_word_does_not_make_different_sums_agree():
     assert evidence.number_conflict
 
 
+def test_a_decimal_comma_is_a_decimal_point_and_odd_groupings_stay_as_written():
+    assert _figures("Growth was 1,5 percent, version 1.2.3, 12,34,567 rupees.") == [
+        ("1,5", "1.5"), ("1.2.3", "1.2.3"), ("12,34,567", "12,34,567"),
+    ]  # fmt: skip
+
+
 def test_a_scale_written_apart_joins_its_figure():
     assert _figures("It sold 2 bn of reserves and 1.5 million doses.") == [
         ("2 bn", "2000000000"), ("1.5 million", "1500000"),

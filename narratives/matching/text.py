@@ -17,7 +17,8 @@ from .lexicon import entry
 # A figure is one token: "3,000", "8.1", "$2bn" (grouping commas and decimal points kept inside), so
 # "3,000" and "20,000" do not share a word "000". Then ordinary words.
 _WORD = re.compile(r"\d+(?:[.,]\d+)*(?:bn|m|k)?(?![^\W_])|[^\W_]+(?:['’][^\W_]+)?")
-_FIGURE = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?|\d+(?:\.\d+)*)(bn|m|k)?")
+_FIGURE = re.compile(r"(\d+(?:[.,]\d+)*)(bn|m|k)?")
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")  # "12,000", "1,234.5": commas group thousands
 # Opening and closing marks of a quotation; ’ alone is an apostrophe and is not used as a closer
 # unless a ‘ opened the quote.
 _QUOTE = re.compile(r"“([^”“]{2,200})”|\"([^\"]{2,200})\"|‘([^‘’]{2,200})’|«([^«»]{2,200})»")
@@ -163,12 +164,14 @@ def _figure(norm: str) -> str | None:
     match = _FIGURE.fullmatch(norm)
     if match is None:
         return None
-    digits, scale = match.groups()
-    if "," in digits and not re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", digits):
-        digits = digits.replace(",", ".", 1) if digits.count(",") == 1 else digits.replace(",", "")
+    digits, suffix = match.groups()
+    if _GROUPED.fullmatch(digits):
+        digits = digits.replace(",", "")
+    elif digits.count(",") == 1 and "." not in digits:
+        digits = digits.replace(",", ".")  # a decimal comma: "1,5"
     try:
-        value = Decimal(digits.replace(",", "")) * _SUFFIXES.get(scale or "", 1)
-    except InvalidOperation:  # "1.2.3", a version or a date: keep it as written
+        value = Decimal(digits) * _SUFFIXES.get(suffix or "", 1)
+    except InvalidOperation:  # "1.2.3", "12,34,567": a version, a date or another grouping; kept as written
         return norm
     return _canonical(value)
 
