@@ -61,6 +61,13 @@ def test_allow_list_neutralises_the_vector_and_keeps_its_words(vector: Vector):
     assert not missing, f"{vector.id} lost {missing}: {cleaned!r}"
 
 
+def test_oracle_ignores_a_csrf_token_that_happens_to_spell_a_marker_but_flags_the_marker_word():
+    # CI once failed on a random token "...dkilonGH..." in the body's hx-headers.
+    token = page("""<div hx-headers='{"X-CSRFToken": "Se6UoBdkilonGH5gWlimaB"}'>x</div>""")
+    assert not html_problems(token)
+    assert html_problems(page("""<div hx-headers='{"X-Note": "kilo007"}'>x</div>"""))
+
+
 def test_allow_list_keeps_ordinary_markup():
     cleaned = clean_html('<p>A <a href="https://example.org/x">source</a> and <b>bold</b> words.</p>')
     assert '<a href="https://example.org/x"' in cleaned and "<b>bold</b>" in cleaned
