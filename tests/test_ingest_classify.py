@@ -149,6 +149,28 @@ def test_sentences_that_start_like_a_widget_stay_sentences(sentence):
     assert kinds(f"Harbour reopens\n\n{BODY}\n\n{sentence}")[sentence] == K.SENTENCE
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The new media law names donors who support independent journalism as foreign agents, the ministry said.",
+        "Under the draft, all rights reserved to the press council pass to the interior ministry, officials said.",
+        "Regulators said on Monday that the firm had told users we use cookies only for security.",
+    ],
+)
+def test_a_footer_phrase_inside_running_prose_leaves_the_sentence_a_sentence(sentence):
+    assert kinds(f"Harbour reopens\n\n{BODY}\n\n{sentence}")[sentence] == K.SENTENCE
+    assert kinds(f"Harbour reopens\n\n{BODY} {sentence}")[sentence] == K.SENTENCE
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Copyright Veltria Daily, all rights reserved", "Veltria Daily | Powered by WordPress",
+     "Support independent journalism: donate today", "We use cookies to improve your experience on our website."],
+)  # fmt: skip
+def test_a_footer_phrase_that_opens_a_short_line_or_one_of_its_parts_is_boilerplate(line):
+    assert kinds(f"Harbour reopens\n\n{BODY}\n\n{line}")[line] == K.BOILERPLATE
+
+
 def test_links_listed_under_a_recommendations_widget_are_boilerplate_until_prose_resumes():
     widget = "You may also like\n\nImmediate Access Pro\n\nStorm season ends early"
     text = f"Harbour reopens\n\n{BODY}\n\n{widget}\n\n{BODY[:-1]} again."

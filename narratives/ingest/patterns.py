@@ -68,13 +68,32 @@ FURNITURE_START = re.compile(
 FOOTER_LINKS = re.compile(r"(?:privacy policy|terms of (?:use|service))\s*[|·•]", _I)
 
 
+# A furniture phrase opens a footer or one of its parts ("© 2022 Acme. All rights reserved", "Acme |
+# Powered by WordPress"); inside running prose ("donors who support independent journalism", "…, all
+# rights reserved to the council pass to …") it is part of a claim. Only a line this short may carry
+# one mid-sentence ("Copyright Acme, all rights reserved").
+PART_OPENERS = ".!?|·•:;-–—©*)"
+FURNITURE_MID_SENTENCE_MAX_WORDS = 8
+
+
 def furniture_phrase(text: str) -> bool:
     lowered = text.lower()
+    short = len(text.split()) <= FURNITURE_MID_SENTENCE_MAX_WORDS
     return (
-        any(phrase in lowered for phrase in FURNITURE_PHRASES)
+        any(_opens_a_part(lowered, phrase, short) for phrase in FURNITURE_PHRASES)
         or FURNITURE_START.match(text) is not None
         or (any(bar in text for bar in "|·•") and FOOTER_LINKS.search(text) is not None)
     )
+
+
+def _opens_a_part(lowered: str, phrase: str, short: bool) -> bool:
+    start = lowered.find(phrase)
+    while start != -1:
+        before = lowered[:start].rstrip()
+        if short or not before or before[-1] in PART_OPENERS or before[-1].isdigit():
+            return True
+        start = lowered.find(phrase, start + 1)
+    return False
 
 
 # The start of a list of links (recommendations, comments): short link titles after it are furniture too.
