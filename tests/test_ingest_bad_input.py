@@ -138,6 +138,19 @@ def test_csv_with_bad_quoting_keeps_the_rows_before_and_names_the_bad_row():
     assert Article.objects.count() == 1
 
 
+def test_csv_row_with_more_cells_than_the_header_is_refused_by_row_and_the_others_import():
+    data = (
+        b"title,outlet,text\n"
+        b"Good,W,The harbour reopened on Tuesday.\n"
+        b"Unquoted,W,The army said that terrorist gangs, not dockers, had blocked the gate.\n"
+    )
+    results = pipeline.ingest_file(data, "rows.csv")
+    assert [bool(r.article) for r in results] == [True, False]
+    assert results[1].error.startswith("rows.csv:row 3: has 5 cells but the header names 3 columns"), results[1].error
+    assert "double quotes" in results[1].error
+    assert Article.objects.count() == 1 and "gangs" not in Article.objects.get().clean_text
+
+
 def test_jsonl_with_a_broken_line_imports_the_others():
     data = (
         b'{"outlet": "W", "text": "The harbour reopened on Tuesday."}\n'

@@ -179,11 +179,22 @@ def read_csv(data: bytes, filename: str) -> Iterator[Item]:
     try:
         for row in reader:
             row_number += 1
-            values = {key: value for key, value in row.items() if key is not None}
+            if None in row:  # DictReader files cells beyond the header under None: they would be lost
+                yield Failure(f"{filename}:row {row_number}", _overflow_problem(row, len(reader.fieldnames or [])))
+                continue
+            values = dict(row)
             original = json.dumps(values, ensure_ascii=False).encode("utf-8")
             yield _with_warnings(document_from_row(values, f"{filename}:row {row_number}", original), warnings)
     except csv.Error as exc:
         yield Failure(f"{filename}:row {row_number + 1}", f"bad CSV quoting ({exc}); rows from here on were not read")
+
+
+def _overflow_problem(row: dict, columns: int) -> str:
+    cells = columns + len(row[None])
+    return (
+        f"has {cells} cells but the header names {columns} columns: a cell that holds the separator "
+        "(a comma, say) must be in double quotes; this row was not imported"
+    )
 
 
 def _delimiter(text: str) -> str:
