@@ -20,6 +20,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from .language import primary_subtag
+from .normalize import joins_hyphenated
 from .readers import Document, Unreadable, decode_text
 
 log = logging.getLogger(__name__)
@@ -199,6 +200,8 @@ def _blocks_of_body(body) -> tuple[list[str], set[str]]:
     # A block nested in a block (a list inside an item, a paragraph inside a cell, a line break) is
     # a new line on the page: without a space at its edges its first word sticks to the last one.
     for block in body.iter(*OUTPUT_BLOCKS):
+        if block.tag == "lb" and _splits_a_hyphenated_word(block):
+            continue  # "peace-<br>keeping" is one word broken at the margin, as in a wrapped .txt
         block.text, block.tail = " " + (block.text or ""), " " + (block.tail or "")
     paragraphs: list[str] = []
     headings: set[str] = set()
@@ -213,6 +216,12 @@ def _blocks_of_body(body) -> tuple[list[str], set[str]]:
             if element.tag == "head":
                 headings.add(text)
     return [p for p in paragraphs if p], headings
+
+
+def _splits_a_hyphenated_word(line_break) -> bool:
+    previous = line_break.getprevious()
+    before = (previous.tail if previous is not None else line_break.getparent().text) or ""
+    return joins_hyphenated(before, (line_break.tail or "").lstrip())
 
 
 def _visible_blocks(html: str) -> tuple[list[str], set[str]]:

@@ -92,10 +92,12 @@ def _continues(previous: str, line: str, width: int, wrapped: bool) -> bool:
 
 
 def _join(left: str, right: str) -> str:
-    # A word hyphenated at the margin ("foreign-\nbacked") keeps its hyphen but loses the break.
-    if left.endswith("-") and len(left) > 1 and left[-2].isalpha() and right[0].islower():
-        return left + right
-    return f"{left} {right}"
+    return left + right if joins_hyphenated(left, right) else f"{left} {right}"
+
+
+def joins_hyphenated(left: str, right: str) -> bool:
+    """A word hyphenated at a line break ("foreign-\nbacked") keeps its hyphen but loses the break."""
+    return left.endswith("-") and len(left) > 1 and left[-2].isalpha() and right[:1].islower()
 
 
 def fix_quote_spacing(paragraph: str) -> str:
