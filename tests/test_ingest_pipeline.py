@@ -135,6 +135,32 @@ def test_reingest_rebuilds_segments_in_place_and_keeps_analyst_fields():
     assert_offsets_exact(article)
 
 
+def _segments(article: Article) -> list[tuple]:
+    return list(article.segments.order_by("order").values_list("kind", "start", "end", "text"))
+
+
+def test_reingest_of_an_article_without_a_headline_does_not_promote_its_opening_sentence():
+    text = "The harbour at Veltria reopened on Tuesday after a three-day closure.\n\nShips came in at dawn."
+    article = pipeline.ingest_text(text, outlet="W").article
+    before = _segments(article)
+    assert SegmentKind.TITLE not in [kind for kind, *_ in before]
+    assert pipeline.reingest(article).error is None
+    assert _segments(article) == before
+
+
+def test_reingest_after_the_title_was_corrected_keeps_the_headline_the_text_was_built_with():
+    text = "The curfew in the harbour district was lifted on Tuesday.\n\nShops opened again at noon."
+    article = pipeline.ingest_text(text, outlet="W", title="Curfew lifted in harbur district").article
+    text_before, before = article.clean_text, _segments(article)
+    assert text_before.startswith("Curfew lifted in harbur district\n\n")
+    Article.objects.filter(pk=article.pk).update(title="Curfew lifted in harbour district")
+    article.refresh_from_db()
+    assert pipeline.reingest(article).error is None
+    article.refresh_from_db()
+    assert article.clean_text == text_before and _segments(article) == before
+    assert article.title == "Curfew lifted in harbour district"
+
+
 def test_reingest_of_a_csv_row_reads_the_row_again():
     data = b'title,outlet,text\nHarbour reopens,Veltria Daily,"The harbour reopened on Tuesday. Ships came in."\n'
     article = pipeline.ingest_file(data, "rows.csv")[0].article

@@ -162,8 +162,9 @@ def reingest(article: Article) -> IngestResult:
         return IngestResult(name, error=f"{name}: the original holds {len(items)} articles, not one")
     if isinstance(items[0], Failure):
         return IngestResult(name, error=items[0].message)
+    headline, inserted = _headline_as_built(article)
     try:
-        built = build(items[0], title=article.title, insert_title=_title_was_inserted(article))
+        built = build(items[0], title=headline, insert_title=inserted)
     except Unreadable as exc:
         return IngestResult(name, error=Failure(name, str(exc)).message)
     return _replace_text(article, built, name)
@@ -319,9 +320,18 @@ def _near_warning(near: dedupe.NearDuplicate) -> str:
     return f"near-duplicate ({share}) of article {other.pk} from {other.outlet.name} (“{other.title}”)"
 
 
-def _title_was_inserted(article: Article) -> bool:
-    """Whether the stored text starts with the title as a paragraph of its own (so rebuild it so)."""
-    return article.clean_text.split("\n\n", 1)[0] == clean_line(article.title)
+def _headline_as_built(article: Article) -> tuple[str, bool]:
+    """(the title hint, whether to insert it) that rebuild the text with the headline it was built with.
+
+    The stored title segment says it, not ``article.title``: an analyst may have corrected the title
+    since (a corrected title would not be found in the text and be inserted as a second headline), and
+    an article without a headline carries its opening words as title (they would become one).
+    """
+    if article.segments.exists():
+        headline = article.segments.filter(kind=SegmentKind.TITLE).order_by("start").values_list("text", flat=True)
+        return (headline[0], True) if headline else ("", False)
+    # No segments to ask (removed by hand, or an old pipeline's article): the text's first line says it.
+    return article.title, article.clean_text.split("\n\n", 1)[0] == clean_line(article.title)
 
 
 def _files_under(folder: Path) -> list[Path]:
