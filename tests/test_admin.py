@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from narratives.ingest.pipeline import ingest_text
-from narratives.models import Article, IngestBatch, Segment
+from narratives.models import Article, IngestBatch, Outlet, Segment
 from tests.matching_support import make_article
 
 CHANGELIST = reverse("admin:narratives_article_changelist")
@@ -67,6 +67,45 @@ def test_reingest_reports_an_article_it_cannot_rebuild(carol_client):
     messages = [str(m) for m in carol_client.get(CHANGELIST).context["messages"]]
     assert len(messages) == 1 and messages[0].startswith("Not re-ingested: Night of shooting: ")
     assert Segment.objects.filter(article=article).count() == 2  # left as it was
+
+
+def _change_form_with(client, article: Article, **changes) -> dict:
+    page = client.get(reverse("admin:narratives_article_change", args=[article.pk]))
+    form = page.context["adminform"].form
+    data = {name: "" if value is None else value for name, value in form.initial.items() if name in form.fields}
+    for formset in page.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        data.update({management.add_prefix(k): v for k, v in management.initial.items()})
+    return {**data, **changes}
+
+
+def test_moving_an_article_to_another_outlet_keeps_duplicates_found_there(carol_client):
+    text = "The curfew in Seren was lifted on Saturday.\n\nShops opened again at noon."
+    reprint = ingest_text(text, outlet="Patriot Signal").article
+    ledger = Outlet.objects.create(name="The Seren Ledger")
+    url = reverse("admin:narratives_article_change", args=[reprint.pk])
+    response = carol_client.post(url, _change_form_with(carol_client, reprint, outlet=ledger.pk))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    again = ingest_text(text, outlet="The Seren Ledger")
+    assert again.article is None and again.duplicate_of == reprint
+    elsewhere = ingest_text(text, outlet="Patriot Signal")
+    assert elsewhere.article is not None  # Patriot Signal no longer holds it: stored (as a reprint)
+
+
+def test_moving_an_article_where_the_same_words_already_are_is_refused_with_the_twin_named(carol_client):
+    text = "The curfew in Seren was lifted on Saturday.\n\nShops opened again at noon."
+    original = ingest_text(text, outlet="The Seren Ledger").article
+    reprint = ingest_text(text, outlet="Patriot Signal").article
+    url = reverse("admin:narratives_article_change", args=[reprint.pk])
+    response = carol_client.post(url, _change_form_with(carol_client, reprint, outlet=original.outlet_id))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["outlet"]
+    assert errors == [
+        f"The Seren Ledger already has this text as article {original.pk} (“{original.title}”): moving this one "
+        "there would make a duplicate. Delete one of the two instead."
+    ]
+    reprint.refresh_from_db()
+    assert reprint.outlet.name == "Patriot Signal"
 
 
 def test_export_jsonl_has_every_article_with_exact_segments(carol_client):

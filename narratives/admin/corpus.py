@@ -6,6 +6,7 @@ import csv
 import json
 from collections.abc import Iterator
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from ..forms import UploadFilesForm, max_upload_mb
+from ..ingest.dedupe import hash_under_outlet
 from ..ingest.pipeline import ingest_file, reingest
 from ..csvsafe import csv_safe
 from ..models import Article, BatchStatus, IngestBatch, IngestItem, Outlet, Segment
@@ -68,8 +70,31 @@ class SegmentInline(admin.TabularInline):
         return False
 
 
+class ArticleAdminForm(forms.ModelForm):
+    """Refuses to move an article to an outlet that already holds the same words (a duplicate there)."""
+
+    class Meta:
+        model = Article
+        fields = "__all__"
+
+    def clean_outlet(self) -> Outlet:
+        outlet = self.cleaned_data["outlet"]
+        article = self.instance
+        if article.pk and outlet.pk != article.outlet_id:
+            digest = hash_under_outlet(article, outlet.pk)
+            twin = Article.objects.filter(content_hash=digest).exclude(pk=article.pk).first()
+            if twin is not None:
+                raise forms.ValidationError(
+                    f"{outlet.name} already has this text as article {twin.pk} (“{twin.title}”): "
+                    "moving this one there would make a duplicate. Delete one of the two instead."
+                )
+            self.new_content_hash = digest
+        return outlet
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
     change_list_template = "admin/narratives/article/change_list.html"
     list_display = ("title", "outlet", "published", "language", "word_count", "uploaded_by", "created_at")
     list_select_related = ("outlet", "uploaded_by")
@@ -109,6 +134,11 @@ class ArticleAdmin(admin.ModelAdmin):
     )
     inlines = [SegmentInline]
     actions = ["reingest_selected", "export_jsonl", "export_csv"]
+
+    def save_model(self, request: HttpRequest, obj: Article, form: ArticleAdminForm, change: bool) -> None:
+        # The hash names the outlet: moved, the article must be found as a duplicate in its new outlet.
+        obj.content_hash = getattr(form, "new_content_hash", obj.content_hash)
+        super().save_model(request, obj, form, change)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
         # Lists never show the bytes or the text; the change page loads the text when it shows it.

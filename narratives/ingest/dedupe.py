@@ -45,6 +45,16 @@ def content_hash(outlet_id: int, text: str) -> str:
     return hashlib.sha256(f"{outlet_id}\n{comparable_text([text])}".encode()).hexdigest()
 
 
+def hash_under_outlet(article: Article, outlet_id: int) -> str:
+    """The article's content hash were it filed under ``outlet_id``, from its stored segments.
+
+    The same words as ingest hashes (``Built.comparable``: every segment but boilerplate, in order), so
+    moving an article to another outlet keeps "same outlet, same words" a duplicate.
+    """
+    texts = article.segments.exclude(kind=SegmentKind.BOILERPLATE).order_by("order").values_list("text", flat=True)
+    return content_hash(outlet_id, " ".join(texts))
+
+
 def shingles(text: str) -> set[int]:
     words = WORD.findall(text.casefold())
     if len(words) < SHINGLE_WORDS:
