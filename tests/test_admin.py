@@ -159,6 +159,16 @@ def test_import_page_ingests_files_and_lists_each_result(carol_client, carol):
     assert reverse("admin:narratives_article_change", args=[article.pk]) in body
 
 
+def test_import_page_lists_each_articles_warnings_as_the_upload_page_does(carol_client):
+    rows = b"title,published,text\nCurfew lifted,5 May,The curfew in Seren was lifted on Saturday.\n"
+    files = [SimpleUploadedFile("rows.csv", rows, content_type="text/csv")]
+    response = carol_client.post(reverse("admin:narratives_article_import"), {"files": files, "outlet": ""})
+    body = response.content.decode()
+    assert body.count('<tr class="created">') == 1
+    assert "<li>published date &#x27;5 May&#x27; not understood (use YYYY-MM-DD); left empty</li>" in body, body
+    assert "no outlet given: filed under" in body
+
+
 def test_import_page_without_files_shows_the_form_error(carol_client):
     response = carol_client.post(reverse("admin:narratives_article_import"), {"outlet": "X"})
     assert response.status_code == 200 and b"This field is required." in response.content
