@@ -84,6 +84,15 @@ def test_create_from_html_keeps_the_main_text(alice_api, spec):
     assert body["url"] == "https://meridianpress.example/t"
 
 
+def test_create_says_what_ingest_noticed_in_warnings(alice_api, spec):
+    response = post_json(alice_api, {"outlet": "The Seren Ledger", "text": CURFEW, "url": "seren-ledger/curfew"})
+    assert response.status_code == 201
+    body = assert_matches_schema(spec, "/api/articles", "post", response)
+    assert body["url"] == "" and any("seren-ledger/curfew" in w for w in body["warnings"]), body["warnings"]
+    clean = post_json(alice_api, {"outlet": "The Seren Ledger", "text": "Ships came in at dawn on Monday."})
+    assert clean.json()["warnings"] == []
+
+
 def test_create_from_an_uploaded_file(alice_api, spec):
     upload = SimpleUploadedFile("curfew.txt", CURFEW.encode(), content_type="text/plain")
     response = alice_api.post("/api/articles", {"file": upload, "outlet": "The Seren Ledger"})

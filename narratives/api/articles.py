@@ -52,6 +52,12 @@ class ArticleOut(ArticleSummaryOut):
         return list(article.segments.all())
 
 
+class CreatedArticleOut(ArticleOut):
+    warnings: list[str] = Field(
+        default_factory=list, description="What ingest noticed and did: a date left empty, a URL dropped, a reprint."
+    )
+
+
 OutletName = Annotated[
     Text, Field(min_length=1, max_length=200, description="The outlet's name; a new name creates the outlet.")
 ]
@@ -132,7 +138,7 @@ CREATE_BODY = {
 
 @router.post(
     "/articles",
-    response={201: ArticleOut, 400: ErrorOut, 409: DuplicateOut, **WRITE_ERRORS},
+    response={201: CreatedArticleOut, 400: ErrorOut, 409: DuplicateOut, **WRITE_ERRORS},
     openapi_extra=CREATE_BODY,
     summary="Add an article from text, HTML or one file",
 )
@@ -151,7 +157,9 @@ def create_article(request: HttpRequest):
         return Status(409, {"duplicate_of": existing.pk, "detail": detail})
     if result.error or result.article is None:
         return Status(400, {"detail": result.error or "Nothing could be imported."})
-    return Status(201, _with_segments(result.article.pk))
+    article = _with_segments(result.article.pk)
+    article.warnings = result.warnings  # not stored: said once, when the article comes in
+    return Status(201, article)
 
 
 def _ingest_json(request: HttpRequest) -> IngestResult:
