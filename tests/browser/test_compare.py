@@ -4,10 +4,13 @@ The ``page`` fixture fails the test on any console error, page error, dialog or 
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from playwright.sync_api import expect
 
-from narratives.ingest.pipeline import ingest_paths
+from narratives.ingest.pipeline import ingest_paths, ingest_text
 from narratives.models import MatchDecision, ReviewState
 from tests.browser.conftest import screenshot, select_text, sign_in
 
@@ -155,3 +158,65 @@ def test_three_articles_open_as_a_grid_and_any_pair_opens_side_by_side(page, ali
     box_b = page.locator(".pane-b").bounding_box()
     assert box_b["y"] >= box_a["y"] + box_a["height"] - 1
     screenshot(page, "compare-narrow")
+
+
+def test_the_export_links_follow_the_sensitivity_and_filter_the_page_shows(page, alice, seeds):
+    a, b = seeds
+    sign_in(page, "alice")
+    page.goto(f"/compare/?articles={a.pk},{b.pk}&sensitivity=0.5")
+    _swapped(page, lambda: page.locator("#sensitivity").fill("0.9"))
+    _swapped(page, lambda: page.locator("input[name=filter][value=strong]").check())
+    for name in ("CSV", "JSON", "Print view"):
+        href = page.get_by_role("link", name=name, exact=True).get_attribute("href")
+        assert "sensitivity=0.9" in href and "filter=strong" in href, (name, href)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV", exact=True).click()
+    rows = list(csv.reader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
+    exported = {row[0] for row in rows[1:] if row[1] == "match"}
+    shown = {claim.get_attribute("data-claim") for claim in page.locator(".claim").all()}
+    assert shown and exported == shown, (exported, shown)
+
+
+EMOJI_A = "Dock strike 🔥 spreads along the coast\n\nActivists 🔥🔥 posted videos of the dockers marching to the port gate."
+EMOJI_B = "Strike at the port 😡 grows\n\nOn Monday 😡 the dockers marched to the port gate, their union said."
+
+
+@pytest.fixture
+def emoji_pair(db):
+    return [ingest_text(text, outlet=outlet).article for text, outlet in ((EMOJI_A, "Coast Wire"), (EMOJI_B, "Port Daily"))]
+
+
+def _link_by_hand(page, in_a: str, in_b: str) -> None:
+    select_text(page, in_a, within=".article-text[data-side=a]")
+    expect(page.locator('[data-link-preview="a"]')).to_have_text(in_a)
+    select_text(page, in_b, within=".article-text[data-side=b]")
+    expect(page.locator("[data-link-submit]")).to_be_enabled()
+    _swapped(page, lambda: page.locator("[data-link-submit]").click())
+
+
+def test_passages_after_an_emoji_are_linked_by_hand_at_their_offsets_in_the_text(page, alice, emoji_pair):
+    a, b = emoji_pair
+    sign_in(page, "alice")
+    page.goto(f"/compare/?articles={a.pk},{b.pk}")
+    _link_by_hand(page, "posted videos of the dockers", "the dockers marched")
+    link = MatchDecision.objects.get(state=ReviewState.MANUAL)
+    first, second = (a, b) if link.article_a_id == a.pk else (b, a)
+    assert first.clean_text[link.a_start : link.a_end] == "posted videos of the dockers"
+    assert second.clean_text[link.b_start : link.b_end] == "the dockers marched"
+
+
+def test_a_refused_review_action_is_said_in_the_status_line_and_the_page_stays(page, alice, seeds, settings):
+    settings.DEBUG = True  # as under `make run`, where django-htmx's debug helper is on the page
+    a, b = seeds
+    sign_in(page, "alice")
+    page.goto(f"/compare/?articles={a.pk},{b.pk}")
+    page.evaluate("window.notReloaded = true")
+    _link_by_hand(page, "article 4 of the CSTO Collective Security Agreement", "critical red")
+    MatchDecision.objects.all().delete()  # unlinked meanwhile, in another tab
+    with page.expect_response(lambda r: "/compare/" in r.url and r.status >= 400):
+        page.locator(".claim:has(button[data-action=undo]) button[data-action=undo]").first.click()
+    expect(page.locator("#compare-status")).to_contain_text("reload the page")
+    assert page.evaluate("window.notReloaded") and page.locator("#comparison .article-text").count() == 2
+    # The refusal itself is all the browser logged (its 404, and htmx's note of it).
+    assert all("404" in problem for problem in page.problems), page.problems
+    page.problems.clear()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from narratives.ingest.pipeline import ingest_paths
+from narratives.ingest.pipeline import ingest_paths, ingest_text
 from narratives.models import Annotation, Occurrence
 from tests.browser.conftest import screenshot, select_text, sign_in
 
@@ -92,3 +92,22 @@ def test_a_viewer_sees_highlights_but_no_tagging(page, bob, alice, seeds):
     page.keyboard.press("t")
     expect(page.locator(".framing-popover")).to_contain_text("can read but not tag")
     assert not Annotation.objects.exists()
+
+
+def test_a_phrase_after_an_emoji_is_tagged_and_cited_at_its_offsets_in_the_text(page, alice, transactional_db):
+    text = "Dock strike 🔥 spreads\n\nActivists 🔥🔥 said the minister called the dockers terrorist gangs on Monday."
+    article = ingest_text(text, outlet="Coast Wire").article
+    sign_in(page, "alice")
+    page.goto(f"/articles/{article.pk}/")
+    select_text(page, "terrorist gangs", release=True)
+    page.keyboard.press("t")
+    popover = page.locator(".framing-popover")
+    popover.locator("input[name=new_category]").fill("delegitimisation")
+    popover.get_by_role("button", name="Tag", exact=True).click()
+    expect(popover).to_contain_text("Tagged: “terrorist gangs”")
+    tag = Annotation.objects.get()
+    assert article.clean_text[tag.start : tag.end] == "terrorist gangs"
+
+    page.goto("/articles/")  # a fresh load of the cited position, not a hash change on the page already open
+    page.goto(f"/articles/{article.pk}/#char={tag.start},{tag.end}")
+    page.wait_for_function("() => document.getSelection().toString() === 'terrorist gangs'", timeout=5000)

@@ -2,6 +2,27 @@
 // file; it only adds feedback (how many articles are ticked, which files were dropped).
 "use strict";
 
+// Offsets into an article's clean text count code points, as the server (Python) does; the DOM counts
+// UTF-16 units, in which an emoji or any other character beyond U+FFFF is two. compare.js and
+// framing.js convert every offset they send or read through these two.
+window.narrativesText = {
+  length(text) {
+    let n = 0;
+    for (const _ of text) n += 1;
+    return n;
+  },
+  units(text, points) {
+    let units = 0;
+    let n = 0;
+    for (const ch of text) {
+      if (n === points) break;
+      units += ch.length;
+      n += 1;
+    }
+    return units;
+  },
+};
+
 (function () {
   const MIN = 2;
   const MAX = 6;

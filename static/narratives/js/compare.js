@@ -17,6 +17,7 @@
   let pointerDown = false; // a press on a highlight: its click pins, not the focus it causes
   const picked = { a: null, b: null }; // passages chosen for a manual link
 
+  const chars = window.narrativesText.length;
   const region = () => document.getElementById("comparison");
   const sel = (id) => `[data-match~="${CSS.escape(id)}"]`;
   const items = () => [...region().querySelectorAll(".claim[data-claim]")];
@@ -99,11 +100,11 @@
         const before = document.createRange();
         before.setStart(p, 0);
         before.setEnd(node, offset);
-        return Number(p.dataset.start) + before.toString().length;
+        return Number(p.dataset.start) + chars(before.toString());
       }
       last = p;
     }
-    return last ? Number(last.dataset.start) + last.textContent.length : 0;
+    return last ? Number(last.dataset.start) + chars(last.textContent) : 0;
   }
 
   const textOf = (node) => (node.nodeType === 1 ? node : node.parentElement)?.closest(".article-text[data-side]");
@@ -228,12 +229,26 @@
     saved = { scrolls, focused: old.contains(document.activeElement) };
   });
   document.body.addEventListener("htmx:load", (event) => {
-    if (event.target.id !== "comparison" || !saved) return;
+    if (event.target.id !== "comparison") return;
+    // The export links sit outside the swapped region: they must export what it now shows.
+    for (const link of document.querySelectorAll("a[data-export]")) {
+      const url = new URL(link.href);
+      url.search = event.target.dataset.state;
+      link.href = url;
+    }
+    if (!saved) return;
     const { scrolls, focused } = saved;
     saved = null;
     event.target.querySelectorAll(".article-text[data-side], .claims").forEach((box) => (box.scrollTop = scrolls[box.dataset.side || "claims"] || 0));
     repin(focused);
     showPicked();
+  });
+  // Our refusals come as text/plain, for the status line. With DEBUG on (as under `make run`),
+  // django-htmx's helper would put any 400/403/404 in place of the whole page and lose the reader's
+  // place and picked passages: keep those responses from reaching it.
+  page.addEventListener("htmx:beforeOnLoad", (event) => {
+    const xhr = event.detail.xhr;
+    if (xhr.status >= 400 && (xhr.getResponseHeader("Content-Type") || "").startsWith("text/plain")) event.stopPropagation();
   });
   document.body.addEventListener("htmx:responseError", (event) => {
     region()?.setAttribute("aria-busy", "false");

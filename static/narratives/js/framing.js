@@ -8,6 +8,7 @@
   const TAG_FORM = "/framing/tag";
   const TAG_DETAIL = (id) => `/framing/tags/${encodeURIComponent(id)}/`;
 
+  const chars = window.narrativesText.length;
   const texts = () => [...document.querySelectorAll(".article-text[data-article]")];
   if (!texts().length) return;
 
@@ -39,7 +40,7 @@
     const before = document.createRange();
     before.setStart(block, 0);
     before.setEnd(node, offset);
-    return Number(block.dataset.start) + before.toString().length;
+    return Number(block.dataset.start) + chars(before.toString());
   }
 
   // The selection as exact offsets, or a reason it cannot be tagged.
@@ -61,12 +62,12 @@
       return { problem: "Select words within one paragraph to tag them." };
     }
     const raw = range.toString();
-    const lead = raw.length - raw.trimStart().length;
+    const lead = chars(raw) - chars(raw.trimStart());
     const text = raw.trim();
     if (!text) return null;
     const start = offsetIn(block, range.startContainer, range.startOffset) + lead;
     const article = block.closest(".article-text").dataset.article;
-    return { article, start, end: start + text.length, text, rect: range.getBoundingClientRect() };
+    return { article, start, end: start + chars(text), text, rect: range.getBoundingClientRect() };
   }
 
   /* Placing the button and the popover next to the selection */
@@ -187,19 +188,19 @@
   function rangeFor(start, end) {
     for (const block of document.querySelectorAll(".article-text p[data-start]")) {
       const from = Number(block.dataset.start);
-      if (start < from || start >= from + block.textContent.length) continue;
+      if (start < from || start >= from + chars(block.textContent)) continue;
       const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
       const range = document.createRange();
       let seen = from;
       let started = false;
       for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        const next = seen + node.data.length;
+        const next = seen + chars(node.data);
         if (!started && start < next) {
-          range.setStart(node, start - seen);
+          range.setStart(node, window.narrativesText.units(node.data, start - seen));
           started = true;
         }
         if (started && end <= next) {
-          range.setEnd(node, end - seen);
+          range.setEnd(node, window.narrativesText.units(node.data, end - seen));
           return range;
         }
         seen = next;
