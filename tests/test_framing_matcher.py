@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from narratives.framing.matcher import TermMatcher, fold, prefilter_needle, stem_word
+from narratives.framing.matcher import TermMatcher, compound_joints, fold, prefilter_needle, stem_word
 
 
 def found(term: str, text: str) -> list[str]:
@@ -151,3 +151,134 @@ def test_the_fast_search_finds_exactly_what_the_plain_pattern_finds(term, pieces
     matcher = TermMatcher(term)
     text = "".join(pieces)
     assert list(matcher.spans(text)) == [m.span() for m in matcher.regex.finditer(text)]
+
+
+@pytest.mark.parametrize(
+    ("term", "text", "forms"),
+    [
+        ("army", "an army, two armies, and he broke his arm", ["army", "armies"]),
+        ("allies", "All the allies: an ally, allied troops, all of them", ["allies", "ally", "allied"]),
+        ("party", "a party, the parties, part of it", ["party", "parties"]),
+        ("deny", "they deny, he denies, she denied, denying it, a den", ["deny", "denies", "denied", "denying"]),
+        ("copy", "a copy, two copies, copied, copying, a cop", ["copy", "copies", "copied", "copying"]),
+    ],
+)
+def test_a_y_word_finds_its_forms_but_not_the_word_left_when_the_y_is_cut(term, text, forms):
+    assert found(term, text) == forms
+
+
+def test_a_y_word_named_by_any_of_its_forms_finds_the_same_family():
+    text = "deny, denies, denied, denying"
+    assert found("deny", text) == found("denies", text) == found("denied", text) == found("denying", text)
+    assert found("spies", "a spy, spies, spied, spying") == ["spy", "spies", "spied", "spying"]
+
+
+def test_a_y_after_a_vowel_stays_in_every_form():
+    text = "stay, stays, stayed, staying"
+    assert found("stay", text) == found("stays", text) == ["stay", "stays", "stayed", "staying"]
+
+
+@given(stem=st.tuples(words, st.sampled_from("bcdfghjklmnpqrstvwxz")).map("".join))
+def test_a_y_word_never_finds_its_stem_alone(stem):
+    assert found(stem + "y", f"the {stem} and the {stem}y") == [f"{stem}y"]
+
+
+@pytest.mark.parametrize(
+    ("term", "text", "forms"),
+    [
+        ("raid", "the raids; Several raids; a raid; raided; raiding", ["raids", "raids", "raid", "raided", "raiding"]),
+        ("crowd", "crowds, a crowd, crowded; a crow, crows", ["crowds", "crowd", "crowded"]),
+    ],
+)
+def test_a_final_d_that_is_no_past_tense_keeps_its_plurals(term, text, forms):
+    assert found(term, text) == forms
+    assert stem_word(term).stem == term
+
+
+def test_a_bare_d_is_the_past_tense_of_a_word_ending_in_e():
+    assert found("die", "die, dies, died") == ["die", "dies", "died"]
+    assert found("used", "use, used, uses") == ["use", "used", "uses"]
+    assert found("see", "see, sees, a seed") == ["see", "sees"]
+
+
+def test_a_final_s_of_the_word_itself_takes_the_es_plural():
+    assert found("bias", "bias and biases") == ["bias", "biases"]
+    assert found("status", "status and statuses") == ["status", "statuses"]
+    assert found("Israelis", "an Israeli, two Israelis") == ["Israeli", "Israelis"]
+
+
+@pytest.mark.parametrize(
+    ("term", "text", "forms"),
+    [
+        ("gangs", "a gang, gangs, the gangway", ["gang", "gangs"]),
+        ("terrorist", "terrorist, terrorists", ["terrorist", "terrorists"]),
+        ("operation", "operation, operations", ["operation", "operations"]),
+        ("operations", "operation, operations", ["operation", "operations"]),
+        ("inspired", "inspire, inspired, inspires, inspiring", ["inspire", "inspired", "inspires", "inspiring"]),
+        ("backing", "back, backed, backing", ["back", "backed", "backing"]),
+        ("supported", "support, supported, supporting", ["support", "supported", "supporting"]),
+        ("protests", "protest, protests, protested", ["protest", "protests", "protested"]),
+        ("crisis", "the crisis", ["crisis"]),
+        ("media", "the media", ["media"]),
+        ("bus", "a bus, two buses", ["bus", "buses"]),
+        ("buses", "a bus, two buses", ["bus", "buses"]),
+        ("policy", "a policy, policies", ["policy", "policies"]),
+        ("policies", "a policy, policies", ["policy", "policies"]),
+        ("agree", "agree, agreed, agrees, agreeing", ["agree", "agreed", "agrees", "agreeing"]),
+        ("agreed", "agree, agreed", ["agree", "agreed"]),
+        ("stopped", "stop, stopped, stopping", ["stop", "stopped", "stopping"]),
+    ],
+)
+def test_other_endings_keep_their_forms(term, text, forms):
+    assert found(term, text) == forms
+
+
+def test_an_abbreviation_inside_a_term_keeps_its_periods():
+    text = "U.S.-backed groups met U.S. sanctions; Dr. Haftar spoke"
+    assert found("U.S.-backed", text) == ["U.S.-backed"]
+    assert found("U.S. sanctions", text) == ["U.S. sanctions"]
+    assert found("Dr. Haftar", text) == ["Dr. Haftar"]
+    assert [f.exact for f in TermMatcher("U.S. sanctions").find(text)] == [True]
+
+
+def test_an_abbreviations_periods_are_not_optional():
+    # Without them "U.S." would be the pronoun "us": "told us sanctions were coming".
+    assert found("U.S. sanctions", "he told us sanctions were coming") == []
+
+
+def test_a_sentence_period_after_the_last_word_stays_outside_the_match():
+    assert found("terrorist gangs.", "led by terrorist gangs. Then") == ["terrorist gangs"]
+
+
+@pytest.mark.parametrize(
+    "text", ["peacekeeping", "peace-keeping", "peace keeping", "peace\u00a0keeping", "Peace Keepers", "peacekeepers"]
+)
+@pytest.mark.parametrize("term", ["peacekeeping", "peace-keeping", "peace keeping"])
+def test_every_spelling_of_a_compound_finds_every_other(term, text):
+    assert found(term, f"They sent {text} to the city.") == [text]
+
+
+def test_an_open_spelling_of_a_compound_is_a_variant_not_exact():
+    results = [(f.text, f.exact) for f in TermMatcher("ceasefire").find("a ceasefire, a cease fire, cease-fires")]
+    assert results == [("ceasefire", True), ("cease fire", False), ("cease-fires", False)]
+
+
+def test_a_compound_opens_only_between_two_words_of_the_lexicon():
+    assert compound_joints("peacekeeping") == (5,)
+    assert compound_joints("counterterrorism") == (7,)
+    # "the" is a function word, "mans" an inflected first half, "gene rally" an adverb's split,
+    # "man" too short, "come back" a verb phrase.
+    for word in ("therapist", "manslaughter", "generally", "mandate", "comeback", "pushback", "terrorist"):
+        assert compound_joints(word) == (), word
+
+
+def test_a_verb_phrase_is_not_an_open_compound():
+    assert found("comeback", "they will come back") == []
+    assert found("mandate", "a man dated her") == []
+
+
+def test_prefilter_needle_of_a_compound_is_held_by_every_spelling():
+    # "peace keeping" holds "peace" but not "peacekeep": the needle must be the longer half.
+    assert prefilter_needle("peacekeeping") == "peace"
+    assert prefilter_needle("U.S.-backed") == "back"
+    assert prefilter_needle("raid") == "raid"

@@ -120,6 +120,21 @@ def test_the_prefilter_keeps_hyphenated_forms(django_assert_max_num_queries):
     assert occurrences.candidate_articles(matcher).count() == 1
 
 
+def test_the_prefilter_keeps_open_spellings_of_a_compound():
+    a = make_article(["The UN sent peace keeping troops."])
+    make_article(["unrelated"])
+    term = make_term("peacekeeping")
+    assert spans(term) == [(a.pk, "peace keeping", OccurrenceMatch.VARIANT)]
+
+
+def test_stored_occurrences_hold_plurals_and_abbreviations_but_not_shorter_words():
+    a = make_article(["Several raids hit U.S.-backed groups; he broke his arm; the army left."])
+    assert [t for _, t, _ in spans(make_term("raid"))] == ["raids"]
+    assert [t for _, t, _ in spans(make_term("U.S.-backed"))] == ["U.S.-backed"]
+    assert [t for _, t, _ in spans(make_term("army"))] == ["army"]
+    assert Occurrence.objects.filter(article=a).count() == 3
+
+
 @override_settings()
 def test_a_large_corpus_is_searched_by_the_worker(monkeypatch, django_capture_on_commit_callbacks):
     make_article(["terrorist gangs"])

@@ -6,7 +6,12 @@ matches: that is what lets the database prefilter on the stem without missing an
 matches where the stems follow each other, each with any inflectional ending, joined by spaces,
 hyphens or quote marks, or by nothing ("anti-terrorist" finds "antiterrorist"). Inside a word a
 hyphen may appear anywhere ("peacekeeping" finds "peace-keeping"), and "peacekeeping" finds
-"peacekeepers" because both stem to "peacekeep".
+"peacekeepers" because both stem to "peacekeep". A closed compound may also be written open
+("peacekeeping" finds "peace keeping") where it splits into two words of the lexicon.
+
+An ending is stripped only where it is one. The y of "army" turns to i in "armies", so the stem is
+"arm", but "arm" alone is another word: a y-stem matches only with one of its y-endings. A bare
+"d" is the past tense only after an e ("used"), so "raid" keeps its d and finds "raids".
 
 Only variants of form are found here. Variants of meaning ("counter-terrorist operation") are
 suggestions an analyst decides on (``suggestions.py``).
@@ -14,9 +19,13 @@ suggestions an analyst decides on (``suggestions.py``).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Iterator
+
+from ..matching import lexicon
+from .stopwords import STOPWORDS
 
 # Hyphens that join parts of a word, soft hyphen included (copy-paste from PDFs leaves them in).
 HYPHENS = "-\u2010\u2011\u00ad"
@@ -29,14 +38,23 @@ _QUOTE = f"[{re.escape(QUOTES)}]"
 _BETWEEN_WORDS = f"[{re.escape(INLINE_SPACES + HYPHENS + QUOTES)}]{{0,6}}"
 _WORD_SPLIT = re.compile(f"[\\s{re.escape(HYPHENS)}]+")
 _STRIP = INLINE_SPACES + QUOTES + "\n\r.,;:!?()[]{}"
+_PERIODS = re.compile(r"\.+")
 
 # Endings that may follow a final doubled consonant ("stopped") are listed apart from the rest.
-_VOWEL_ENDINGS = ("ings", "ing", "ers", "er", "ed", "es", "e")
+# "eing" keeps a stem's final e before -ing where the e is doubled ("agree" → "agre" → "agreeing").
+_VOWEL_ENDINGS = ("eing", "ings", "ing", "ers", "er", "ed", "es", "e")
 _OTHER_ENDINGS = ("s", "d")
 _Y_ENDINGS = ("y", "ies", "ied", "ier", "iers", "ying")
-_ENDINGS = sorted(_VOWEL_ENDINGS + _OTHER_ENDINGS, key=len, reverse=True)
+# A final "s" may be the word's own letter ("bias", "virus"), so its own plural "-ses" is a form too.
+_OWN_S_ENDINGS = ("ses",)
+_ENDINGS = tuple(sorted(_VOWEL_ENDINGS + _OTHER_ENDINGS, key=len, reverse=True))
 MIN_STEM = 3
 VOWELS = set("aeiouy")
+# Both halves of a closed compound written open are at least this long and common enough to be
+# words in their own right (Zipf 3: once per million words), so "mandate" never finds "man date"
+# nor "therapist" "the rapist".
+MIN_COMPOUND_HALF = 4
+MIN_COMPOUND_ZIPF = 3.0
 
 
 @dataclass(frozen=True)
@@ -46,6 +64,8 @@ class Stem:
     stem: str
     endings: tuple[str, ...]
     may_double: bool
+    # True when the stem is not a form by itself: "arm" (of "army") must carry an ending.
+    needs_ending: bool = False
 
 
 def stem_word(word: str) -> Stem:
@@ -53,24 +73,106 @@ def stem_word(word: str) -> Stem:
     w = word.lower()
     if len(w) <= 2 or not w.isalpha():
         return Stem(w, (), False)
+    y_stem = _y_stem(w)
+    if y_stem is not None:
+        return Stem(y_stem, _Y_ENDINGS, False, needs_ending=True)
     if len(w) == 3:
-        return Stem(w, ("s", "es"), False)
-    if w.endswith(("ies", "ied")) and len(w) >= 5:
-        return Stem(w[:-3], _Y_ENDINGS, False)
-    if w.endswith("y") and w[-2] not in VOWELS:
-        return Stem(w[:-1], _Y_ENDINGS, False)
+        # "die" → "died", "use" → "used"; but "see" is not "seed", nor "fee" "feed".
+        past = ("d",) if w.endswith("e") and not w.endswith("ee") else ()
+        return Stem(w, ("s", "es", *past), False)
     for ending in _ENDINGS:
-        if w.endswith(ending) and len(w) - len(ending) >= MIN_STEM:
+        if w.endswith(ending) and len(w) - len(ending) >= MIN_STEM and _strips(w, ending):
             base = w[: -len(ending)]
             if ending in _VOWEL_ENDINGS and len(base) > MIN_STEM and base[-1] == base[-2] and base[-1] not in VOWELS:
                 base = base[:-1]  # "stopped" → "stop"; the pattern allows the letter doubled again
-            return Stem(base, _ENDINGS, True)
+            own_s = _OWN_S_ENDINGS if ending == "s" else ()
+            return Stem(base, _ENDINGS + own_s, True)
     return Stem(w, _ENDINGS, True)
 
 
+def _y_stem(w: str) -> str | None:
+    """The stem of a word whose y turns to i before an ending ("army", "allies", "denied", "copying").
+
+    Only after a consonant: "stay" keeps its y in every form ("stays", "stayed").
+    """
+    for ending in ("ies", "ied", "ying", "y"):
+        base = w[: -len(ending)]
+        # At least two letters left: "dies", "died" and "dying" are forms of "die", not of a "dy".
+        if w.endswith(ending) and len(base) >= 2 and base[-1] not in VOWELS:
+            return base
+    return None
+
+
+def _strips(w: str, ending: str) -> bool:
+    """Whether ``ending`` is an inflection of ``w`` rather than its own last letter.
+
+    A bare "d" is the past tense only of a word ending in e ("used", "died"): "raid" and "crowd"
+    are not "rai" and "crow" inflected.
+    """
+    return ending != "d" or w[-2] == "e"
+
+
 def term_words(text: str) -> list[str]:
-    """The words of a term as the matcher sees them: split at spaces and hyphens, quotes around dropped."""
-    return [w.strip(_STRIP) for w in _WORD_SPLIT.split(text) if w.strip(_STRIP)]
+    """The words of a term as the matcher sees them: split at spaces and hyphens, quotes around dropped.
+
+    Periods right after a word inside the term stay with it: the term goes on after them, so they
+    cannot end a sentence and belong to the word ("U.S.-backed", "Dr. Haftar"). Only the last
+    word's period may be the sentence's, and that one is dropped.
+    """
+    raw = [w for w in _WORD_SPLIT.split(text) if w.strip(_STRIP)]
+    words = []
+    for i, w in enumerate(raw):
+        core = w.strip(_STRIP)
+        if i < len(raw) - 1:
+            periods = _PERIODS.match(w, w.index(core) + len(core))
+            core += periods.group() if periods else ""
+        words.append(core)
+    return words
+
+
+def compound_joints(word: str) -> tuple[int, ...]:
+    """Where a closed compound may be written open: "peacekeeping" → (5,), for "peace keeping".
+
+    A cut must leave two words of the lexicon with senses of their own, neither a function word.
+    The first is a base form (a compound's first part is uninflected: "mans" + "laughter" is no
+    cut). The second cannot be an adverb: "comeback" and "pushback" written open are the verb
+    phrases "come back" and "push back", not the noun. The whole, when the lexicon knows it, must
+    be able to be a noun or adjective, as compounds are: "generally" is not "gene rally".
+    """
+    return _compound_joints(word.lower())
+
+
+@functools.lru_cache(maxsize=4096)
+def _compound_joints(w: str) -> tuple[int, ...]:
+    whole = lexicon.entry(w)
+    if not w.isalpha() or (whole.pos and not set(whole.pos) & {"n", "a"}):
+        return ()
+    last = len(w) - MIN_COMPOUND_HALF
+    return tuple(i for i in range(MIN_COMPOUND_HALF, last + 1) if _first_half(w[:i]) and _second_half(w[i:]))
+
+
+def _a_word(part: str) -> lexicon.Entry | None:
+    entry = lexicon.entry(part)
+    if part in STOPWORDS or entry.zipf < MIN_COMPOUND_ZIPF or not entry.pos:
+        return None
+    return entry
+
+
+def _first_half(part: str) -> bool:
+    entry = _a_word(part)
+    return entry is not None and entry.lemma == part
+
+
+def _second_half(part: str) -> bool:
+    entry = _a_word(part)
+    return entry is not None and "r" not in entry.pos
+
+
+def stem_pieces(word: str) -> list[str]:
+    """The stem of ``word`` cut where the compound may be written open; every form holds each piece."""
+    stem = stem_word(word).stem
+    cuts = [0, *(j for j in compound_joints(word) if j < len(stem)), len(stem)]
+    return [stem[a:b] for a, b in zip(cuts, cuts[1:])]
 
 
 def _letters(stem: str) -> str:
@@ -83,11 +185,14 @@ def _letters(stem: str) -> str:
 
 def word_pattern(word: str) -> str:
     s = stem_word(word)
+    # The halves of an open compound are joined like the words of a phrase.
+    letters = _BETWEEN_WORDS.join(_letters(piece) for piece in stem_pieces(word))
     if not s.endings:
-        return _letters(s.stem)
+        return letters
     endings = "|".join(re.escape(e) for e in sorted(s.endings, key=len, reverse=True))
     doubled = f"{re.escape(s.stem[-1])}?" if s.may_double and s.stem[-1] not in VOWELS else ""
-    return f"{_letters(s.stem)}{doubled}(?:{endings})?"
+    optional = "" if s.needs_ending else "?"
+    return f"{letters}{doubled}(?:{endings}){optional}"
 
 
 def phrase_body(text: str) -> str:
@@ -109,7 +214,8 @@ def prefilter_needle(text: str) -> str | None:
     """
     runs = []
     for word in term_words(text):
-        runs.extend(re.findall(r"[a-z0-9]+", stem_word(word).stem))
+        for piece in stem_pieces(word):
+            runs.extend(re.findall(r"[a-z0-9]+", piece))
     best = max(runs, key=len, default="")
     return best if len(best) >= 3 else None
 

@@ -12,20 +12,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..models import SegmentKind
+from .stopwords import STOPWORDS
 
 WORDING_KINDS = (SegmentKind.TITLE, SegmentKind.HEADING, SegmentKind.SENTENCE, SegmentKind.CAPTION)
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
-
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being below
-    between both but by can could did do does doing down during each few for from further had has have having he
-    her here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not
-    now of off on once only or other our ours ourselves out over own same she should so some such than that the
-    their theirs them themselves then there these they this those through to too under until up very was we were
-    what when where which while who whom why will with would you your yours yourself yourselves said says say one
-    two three also since per via s t would may might must shall upon within without among amid""".split()
-)
 
 # A scare-quoted phrase is short: longer quoted text is reported speech, not a label.
 MAX_QUOTED_WORDS = 4
