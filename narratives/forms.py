@@ -154,10 +154,28 @@ class UploadFilesForm(forms.Form):
         return data
 
 
+# A database id has at most 18 digits (63-bit integers); a longer one would overflow the query.
+_ARTICLE_ID = re.compile(r"[0-9]{1,18}")
+
+
+def is_article_id(text: str) -> bool:
+    """ASCII digits that fit an id: "²" passes str.isdigit() but not int(), and neither may reach a query."""
+    return _ARTICLE_ID.fullmatch(text) is not None
+
+
 class ArticleIdsField(forms.ModelMultipleChoiceField):
+    default_error_messages = {
+        "invalid_choice": "No article with id %(value)s: it may have been deleted.",
+        "invalid_pk_value": "“%(pk)s” is not an article id: ids are whole numbers.",
+    }
+
     def clean(self, value: Any):
         # The reading page's picker starts on an empty "Choose an article" option.
-        return super().clean([v for v in value or [] if v])
+        ids = [v for v in value or [] if v]
+        bad = next((v for v in ids if not is_article_id(str(v))), None)
+        if bad is not None:
+            raise forms.ValidationError(self.error_messages["invalid_pk_value"] % {"pk": bad})
+        return super().clean(ids)
 
 
 class CompareSelectionForm(forms.Form):

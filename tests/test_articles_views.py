@@ -287,6 +287,18 @@ def test_compare_selection_needs_two_to_six_articles(bob_client, count):
     assert f"Pick between 2 and 6 articles to compare (you picked {count})." in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "bad, says",
+    [("999999", "No article with id 999999: it may have been deleted."),
+     ("99999999999999999999", "“99999999999999999999” is not an article id: ids are whole numbers."),
+     ("²", "“²” is not an article id: ids are whole numbers.")],
+)  # fmt: skip
+def test_compare_selection_names_an_article_id_that_is_missing_or_malformed(bob_client, bad, says):
+    a = article()
+    response = bob_client.get(reverse("compare_selection"), {"articles": [a.pk, bad]}, follow=True)
+    assert response.status_code == 200 and says in response.content.decode()
+
+
 def test_compare_selection_never_sends_the_analyst_to_another_site(bob_client):
     a = article()
     for back in ("https://evil.example/", "//evil.example/", "/\\evil.example/"):

@@ -128,8 +128,11 @@ def test_the_filter_limits_the_highlights_and_the_list(alice_client, suggested):
         ("?articles=1", "between 2 and 6"),
         ("?articles=1,1", "between 2 and 6"),
         ("?articles=1,2,3,4,5,6,7", "between 2 and 6"),
-        ("?articles=1,2&sensitivity=3", "less than or equal to 1"),
-        ("?articles=1,2&filter=everything", "Select a valid choice"),
+        ("?articles=1,99999999999999999999", "whole numbers"),
+        ("?articles=1,%C2%B2", "whole numbers"),
+        ("?articles=1,2&sensitivity=3", "sensitivity is a number from 0"),
+        ("?articles=1,2&sensitivity=abc", "sensitivity is a number from 0"),
+        ("?articles=1,2&filter=everything", "filter=everything is not a filter: use one of all, strong, unreviewed"),
     ],
 )
 def test_bad_requests_get_a_400_page_that_says_why(alice_client, db, query, message):

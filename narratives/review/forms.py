@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.http import QueryDict
 
+from ..forms import is_article_id
 from ..matching.align import DEFAULT_SENSITIVITY
 from .comparison import MatchFilter
 from .decisions import Selection
@@ -13,12 +14,18 @@ MIN_ARTICLES = 2
 MAX_ARTICLES = 6
 
 
+# Each message names the setting: "Enter a number." alone does not say which one was wrong.
+_SENSITIVITY_RANGE = "sensitivity is a number from 0 (fewest, surest matches) to 1 (most), e.g. sensitivity=0.5."
+SENSITIVITY_ERRORS = {"invalid": _SENSITIVITY_RANGE, "min_value": _SENSITIVITY_RANGE, "max_value": _SENSITIVITY_RANGE}
+FILTER_ERRORS = {"invalid_choice": f"filter=%(value)s is not a filter: use one of {', '.join(MatchFilter.values)}."}
+
+
 class CompareForm(forms.Form):
     """``?articles=3,7[,…]&sensitivity=0.6&filter=strong``: which articles and how to show their matches."""
 
     articles = forms.CharField(max_length=200, error_messages={"required": "Name the articles to compare: ?articles=ID,ID"})
-    sensitivity = forms.FloatField(required=False, min_value=0.0, max_value=1.0)
-    filter = forms.ChoiceField(choices=MatchFilter.choices, required=False)
+    sensitivity = forms.FloatField(required=False, min_value=0, max_value=1, error_messages=SENSITIVITY_ERRORS)
+    filter = forms.ChoiceField(choices=MatchFilter.choices, required=False, error_messages=FILTER_ERRORS)
 
     def __init__(self, data: QueryDict, **kwargs) -> None:
         # ?articles=3&articles=7 (checkboxes) means the same as ?articles=3,7 (the documented form).
@@ -28,7 +35,7 @@ class CompareForm(forms.Form):
 
     def clean_articles(self) -> list[int]:
         pieces = [p.strip() for p in self.cleaned_data["articles"].split(",") if p.strip()]
-        if not all(p.isdigit() for p in pieces):
+        if not all(is_article_id(p) for p in pieces):
             raise forms.ValidationError("Article ids are whole numbers separated by commas, e.g. ?articles=3,7.")
         ids = list(dict.fromkeys(int(p) for p in pieces))  # a repeated id is one article
         if not MIN_ARTICLES <= len(ids) <= MAX_ARTICLES:
