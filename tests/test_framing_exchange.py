@@ -157,6 +157,9 @@ def test_the_download_links_and_the_import_form(alice_client, tagged):
     response = alice_client.get("/framing/tags/export.jsonld")
     assert response["Content-Type"] == "application/ld+json"
     assert 'filename="framing-tags.jsonld"' in response["Content-Disposition"]
+    collection = json.loads(response.content)["id"]  # the collection names where it is served
+    assert collection == "http://testserver/framing/tags/export.jsonld"
+    assert alice_client.get(collection.removeprefix("http://testserver")).status_code == 200
     assert alice_client.get("/framing/tags/export.xml").status_code == 404
     Annotation.objects.all().delete()
     upload = io.BytesIO(response.content)
@@ -164,6 +167,18 @@ def test_the_download_links_and_the_import_form(alice_client, tagged):
     response = alice_client.post("/framing/tags/import", {"file": upload}, follow=True)
     assert "Imported 4 tags" in response.content.decode()
     assert Annotation.objects.count() == 4
+
+
+def test_a_csv_without_the_columns_an_import_needs_is_refused_naming_them(alice_client, tagged):
+    before = Annotation.objects.count()
+    upload = io.BytesIO(b"foo,bar\n1,2\n")
+    upload.name = "tags.csv"
+    page = alice_client.post("/framing/tags/import", {"file": upload}, follow=True).content.decode()
+    assert (
+        "Could not read the file: the CSV has no content_hash, start, end, text, term, category columns "
+        "(found foo, bar); a tags export from Narratives has them all"
+    ) in page
+    assert Annotation.objects.count() == before
 
 
 def test_viewers_export_but_cannot_import(bob_client, tagged):

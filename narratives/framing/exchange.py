@@ -19,6 +19,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 
 from ..csvsafe import csv_safe, csv_unsafe
@@ -131,7 +132,7 @@ def write_jsonld(annotations: Iterable[Annotation], base_url: str = "") -> str:
     items = [web_annotation(record(a, base_url), a.article.clean_text) for a in annotations]
     collection = {
         "@context": CONTEXT,
-        "id": f"{base_url}/framing/annotations/export.jsonld",
+        "id": base_url + reverse("framing_tags_export", args=["jsonld"]),  # where this very file is served
         "type": "AnnotationCollection",
         "label": "Narratives framing tags",
         "total": len(items),
@@ -184,9 +185,21 @@ def detect_format(name: str, head: str) -> str:
     return "jsonl" if stripped.startswith("{") else "csv"
 
 
+# What an import needs of each record: the article (by its content hash), the span, and the term.
+REQUIRED_COLUMNS = ("content_hash", "start", "end", "text", "term", "category")
+
+
 def read_records(fmt: str, content: str) -> Iterator[dict]:
     if fmt == "csv":
-        for row in csv.DictReader(io.StringIO(content)):
+        reader = csv.DictReader(io.StringIO(content))
+        missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            found = ", ".join(f for f in reader.fieldnames or [] if f) or "none"
+            raise ValueError(
+                f"the CSV has no {', '.join(missing)} column{'s' if len(missing) > 1 else ''} (found {found}); "
+                "a tags export from Narratives has them all"
+            )
+        for row in reader:
             yield {k: csv_unsafe(v or "") for k, v in row.items() if k}
     elif fmt == "jsonl":
         for number, line in enumerate(content.splitlines(), 1):
