@@ -182,6 +182,15 @@ def test_outlet_changelist_counts_articles(carol_client):
     assert [(o.name, o.article_count) for o in response.context["cl"].result_list] == [("The Seren Ledger", 2)]
 
 
+def test_an_outlet_named_like_another_but_for_case_is_refused(carol_client):
+    Outlet.objects.create(name="Quellin Daily")
+    response = carol_client.post(reverse("admin:narratives_outlet_add"), {"name": "quellin daily", "slug": "quellin-2"})
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["name"]
+    assert errors == ["There is already an outlet “Quellin Daily”: names are compared ignoring case."]
+    assert Outlet.objects.count() == 1
+
+
 def test_upload_batches_are_listed_with_their_progress(carol_client, carol):
     batch = IngestBatch.objects.create(created_by=carol, outlet_name="X")
     batch.items.create(filename="a.txt", status="done")

@@ -7,6 +7,7 @@ to, so the invariant ``article.clean_text[s.start:s.end] == s.text`` holds for e
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
@@ -39,6 +40,13 @@ class Outlet(models.Model):
         if not self.slug:
             self.slug = unique_slug(self.name)
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        # Ingest files "quellin daily" under "Quellin Daily" (pipeline.outlet_named): a second outlet
+        # spelt so would never receive an article, and would split the outlet's counts.
+        twin = Outlet.objects.filter(name__iexact=self.name.strip()).exclude(pk=self.pk).first()
+        if twin is not None:
+            raise ValidationError({"name": f"There is already an outlet “{twin.name}”: names are compared ignoring case."})
 
     def get_absolute_url(self) -> str:
         return reverse("outlet_detail", args=[self.slug])
