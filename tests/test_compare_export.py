@@ -6,6 +6,8 @@ import csv
 import io
 import json
 
+from django.utils.html import escape
+
 from narratives.review import decisions
 from narratives.review.comparison import reviewed_comparison
 from narratives.review.export import CSV_HEADER
@@ -84,6 +86,23 @@ def test_json_for_three_articles_has_every_pair(bob_client, suggested):
     data = json.loads(bob_client.get("/compare/export.json" + _query(a, b, c)).content)
     assert [(p["a"]["id"], p["b"]["id"]) for p in data["pairs"]] == [(a.pk, b.pk), (a.pk, c.pk), (b.pk, c.pk)]
     assert [x["id"] for x in data["articles"]] == [a.pk, b.pk, c.pk]
+
+
+def test_json_for_three_articles_has_the_grid_the_page_shows(bob_client, suggested):
+    a, b, _ = suggested
+    c = make_article([["Moscow says the riots were inspired from abroad."]], outlet="Third Outlet")
+    query = _query(a, b, c)
+    data = json.loads(bob_client.get("/compare/export.json" + query).content)
+    page = bob_client.get("/compare/" + query).content.decode()
+    assert data["claims"] and f"<strong>{len(data['claims'])}</strong> row" in page
+    texts = {x.pk: x.clean_text for x in (a, b, c)}
+    for claim in data["claims"]:
+        assert claim["articles"] == len({s["article"] for s in claim["sentences"]}) >= 2
+        for s in claim["sentences"]:
+            assert texts[s["article"]][s["start"] : s["end"]] == s["text"]
+            assert f'<p class="cell-sentence">{escape(s["text"])}</p>' in page
+    for only in data["only_here"]:
+        assert f"only here: {only['count']}" in page
 
 
 def test_the_print_view_lists_claims_with_offsets_and_both_texts(bob_client, suggested, alice):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import combinations
 
 from django.db import models
 
@@ -153,6 +154,11 @@ def reviewed_comparison(a: Article, b: Article, sensitivity: float | None = None
     ordered = sorted(matches.values(), key=lambda m: (m.a.start, m.b.start, m.a.end, m.b.end))
     effective = DEFAULT_SENSITIVITY if sensitivity is None else sensitivity
     return ReviewedComparison(a, b, effective, ordered, segments_a, segments_b)
+
+
+def pairwise(articles: list[Article], sensitivity: float | None) -> list[ReviewedComparison]:
+    """Every pair of the articles compared, in ``combinations`` order (the grid relies on it)."""
+    return [reviewed_comparison(a, b, sensitivity) for a, b in combinations(articles, 2)]
 
 
 def _apply(

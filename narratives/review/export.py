@@ -9,12 +9,12 @@ from __future__ import annotations
 import csv
 from datetime import datetime, timezone
 from io import StringIO
-from itertools import combinations
 from typing import Iterable, Iterator
 
 from ..csvsafe import csv_safe
 from ..models import Article
-from .comparison import MatchFilter, ReviewedComparison, article_json, reviewed_comparison
+from .comparison import MatchFilter, ReviewedComparison, article_json, pairwise
+from .grid import ClaimGrid, grid_of
 from .matches import Side
 
 CSV_HEADER = [
@@ -40,21 +40,36 @@ CSV_HEADER = [
 ]
 
 
-def pairwise(articles: list[Article], sensitivity: float | None) -> list[ReviewedComparison]:
-    return [reviewed_comparison(a, b, sensitivity) for a, b in combinations(articles, 2)]
-
-
 def export_json(comparisons: list[ReviewedComparison], match_filter: str = MatchFilter.ALL) -> dict:
     """One comparison: the CONTRACTS compare JSON plus what a citation needs; several: one such object per pair."""
     stamp = {"filter": match_filter, "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     if len(comparisons) == 1:
         return {**_pair_json(comparisons[0], match_filter), **stamp}
-    articles = {c.a.pk: c.a for c in comparisons} | {c.b.pk: c.b for c in comparisons}
+    articles = list(({c.a.pk: c.a for c in comparisons} | {c.b.pk: c.b for c in comparisons}).values())
     return {
-        "articles": [article_json(a) for a in articles.values()],
+        "articles": [article_json(a) for a in articles],
         "sensitivity": comparisons[0].sensitivity,
         **stamp,
+        **grid_json(grid_of(articles, comparisons, match_filter)),
         "pairs": [_pair_json(c, match_filter) for c in comparisons],
+    }
+
+
+def grid_json(grid: ClaimGrid) -> dict:
+    """The page's grid: each row's sentences per article, and each article's claims no other shares."""
+    return {
+        "claims": [
+            {
+                "articles": len([cell for cell in row.cells if cell]),
+                "sentences": [
+                    {"article": article.pk, **side.as_json()}
+                    for article, cell in zip(grid.articles, row.cells)
+                    for side in cell
+                ],
+            }
+            for row in grid.rows
+        ],
+        "only_here": [{"article": article.pk, "count": count} for article, count in grid.columns],
     }
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from ..models import Article
-from .comparison import MatchFilter, ReviewedComparison, reviewed_comparison
+from .comparison import MatchFilter, ReviewedComparison, pairwise
 from .matches import Side
 
 Node = tuple[int, int, int]  # (column, start, end)
@@ -52,7 +52,12 @@ class ClaimGrid:
 
 
 def claim_grid(articles: list[Article], sensitivity: float | None, match_filter: str = MatchFilter.ALL) -> ClaimGrid:
-    compared = {(i, j): reviewed_comparison(articles[i], articles[j], sensitivity) for i, j in combinations(range(len(articles)), 2)}
+    return grid_of(articles, pairwise(articles, sensitivity), match_filter)
+
+
+def grid_of(articles: list[Article], comparisons: list[ReviewedComparison], match_filter: str) -> ClaimGrid:
+    """The grid of comparisons already made, one per pair in ``pairwise`` order."""
+    compared = dict(zip(combinations(range(len(articles)), 2), comparisons))
     groups = _Groups()
     links: dict[Node, tuple[int, int, str]] = {}
     for (i, j), comparison in compared.items():

@@ -27,9 +27,10 @@ from ..review.comparison import (
     ReviewedComparison,
     ReviewedMatch,
     articles_in_order,
+    pairwise,
     reviewed_comparison,
 )
-from ..review.export import export_csv, export_json, pairwise
+from ..review.export import export_csv, export_json
 from ..review.forms import CompareForm, DecisionForm, LinkForm
 from ..review.grid import claim_grid
 from ..review.page import pair_page
