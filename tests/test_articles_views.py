@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from narratives.models import Article, Segment, SegmentKind
 from narratives.textspans import Span
+from tests.conftest import PASSWORD
 from tests.matching_support import make_article
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -261,6 +262,13 @@ def test_original_download_keeps_the_bytes_and_quotes_odd_filenames(bob_client):
     response = bob_client.get(reverse("article_original", args=[shown.pk]))
     assert response.content == raw
     assert response["Content-Disposition"] == 'attachment; filename="rapport \\"final\\".txt"'
+
+
+def test_the_site_root_opens_the_corpus_list_after_sign_in(client, bob):
+    first = client.get("/")
+    assert first.status_code == 302 and first["Location"] == "/accounts/login/?next=/"
+    signed_in = client.post("/accounts/login/?next=/", {"username": "bob", "password": PASSWORD}, follow=True)
+    assert signed_in.redirect_chain[-1][0] == "/articles/" and signed_in.status_code == 200
 
 
 # --- compare selection -------------------------------------------------------------------------

@@ -178,7 +178,15 @@ def article_delete(request: HttpRequest, article_id: int) -> HttpResponse:
     return redirect("article_list")
 
 
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    # http://127.0.0.1:8000/ is where `make run` sends the analyst, and where sign-in returns them.
+    return redirect("article_list")
+
+
 urlpatterns = [
+    path("", home, name="home"),
     path("articles/", article_list, name="article_list"),
     path("articles/compare", compare_selection, name="compare_selection"),
     path("articles/<int:article_id>/", article_detail, name="article_detail"),
