@@ -162,6 +162,19 @@ def test_the_author_removes_a_tag(alice, alice_client, article):
     assert not Annotation.objects.exists()
 
 
+def test_the_term_page_counts_every_tag_and_says_when_it_lists_only_some(alice, alice_client, article, monkeypatch):
+    monkeypatch.setattr("narratives.framing.pages.TAGS_SHOWN", 2)
+    term = make_term("many tags")
+    Annotation.objects.bulk_create(
+        Annotation(article=article, term=term, start=i, end=i + 1, text=article.clean_text[i], author=alice)
+        for i in range(3)
+    )
+    html = alice_client.get(f"/framing/terms/{term.pk}/").content.decode()
+    assert "<dt>Tagged</dt><dd>3 times</dd>" in html
+    assert "Also delete its 3 tags" in html
+    assert "The first 2 of 3 tags" in html and html.count("<mark class=\"tag ") == 2
+
+
 def test_tagging_is_post_only(alice_client, article):
     assert alice_client.get(f"/framing/articles/{article.pk}/tags").status_code == 405
     assert alice_client.get("/framing/tags/1/delete").status_code == 405

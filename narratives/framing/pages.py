@@ -61,6 +61,9 @@ def term_occurrences(term: FramingTerm, outlet_slug: str) -> QuerySet[Occurrence
     return occurrences.filter(article__outlet__slug=outlet_slug) if outlet_slug else occurrences
 
 
+TAGS_SHOWN = 200  # a term's page lists this many of its tags; the tags export has them all
+
+
 def term_context(term: FramingTerm, page, outlet_slug: str) -> dict:
     over_time = stats.use_over_time(term)
     return {
@@ -71,7 +74,9 @@ def term_context(term: FramingTerm, page, outlet_slug: str) -> dict:
         "outlet": Outlet.objects.filter(slug=outlet_slug).first() if outlet_slug else None,
         "tags": term.annotations.select_related("article__outlet", "author").order_by(
             "article__outlet__name", "article_id", "start"
-        )[:200],
+        )[:TAGS_SHOWN],
+        # Counted apart from the rows shown: the delete confirmation must name every tag it removes.
+        "tag_count": term.annotations.count(),
         "over_time_chart": over_time_chart(over_time, f"Occurrences of “{term.text}” per month"),
         "undated": stats.undated_occurrences(term),
         **suggestions_context(term),
