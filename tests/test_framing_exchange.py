@@ -181,6 +181,51 @@ def test_a_csv_without_the_columns_an_import_needs_is_refused_naming_them(alice_
     assert Annotation.objects.count() == before
 
 
+def test_bad_records_are_refused_one_by_one_with_the_reason_and_leave_nothing_behind(tagged):
+    a, _ = tagged
+    start = a.clean_text.index("terrorist gangs")
+    good = {"content_hash": a.content_hash, "start": start, "end": start + 15, "text": "terrorist gangs",
+            "term": "gangs", "category": "labels"}  # fmt: skip
+    records = [
+        [1, 2],
+        42,
+        {**good, "term": "“”"},
+        {**good, "category": ""},
+        {**good, "start": -9, "end": -1},
+        {**good, "start": 5, "end": 5, "text": ""},
+        {**good, "start": None},
+        {**good, "created": "2025-13-45T10:00:00"},
+        good,
+    ]
+    before = Annotation.objects.count()
+    result = exchange.import_annotations("\n".join(json.dumps(r) for r in records), "jsonl")
+    assert result.created == 1 and Annotation.objects.count() == before + 1
+    assert result.errors == [
+        "record 1: is not an object with the tag's fields (content_hash, start, end, text, term, category)",
+        "record 2: is not an object with the tag's fields (content_hash, start, end, text, term, category)",
+        "record 3: A framing term needs at least one word.",
+        "record 4: has no category",
+        "record 5: start is negative (-9)",
+        "record 6: end (5) must come after start (5)",
+        "record 7: has no start",
+        "record 8: created '2025-13-45T10:00:00' is not a date and time (ISO 8601, e.g. 2025-03-08T10:00:00Z)",
+    ]
+
+
+@pytest.mark.parametrize(
+    "document",
+    ['"just a string"', '{"type": "AnnotationCollection", "first": {"items": ["notadict"]}}',
+     '{"type": "Annotation", "target": {"selector": ["str"]}, "body": "x"}'],
+)  # fmt: skip
+def test_a_malformed_json_ld_file_is_answered_with_a_message_not_an_error_page(alice_client, tagged, document):
+    upload = io.BytesIO(document.encode())
+    upload.name = "tags.jsonld"
+    response = alice_client.post("/framing/tags/import", {"file": upload, "format": "jsonld"}, follow=True)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Could not read the file" in page or "could not be imported" in page, page[:2000]
+
+
 def test_viewers_export_but_cannot_import(bob_client, tagged):
     assert bob_client.get("/framing/tags/export.csv").status_code == 200
     upload = io.BytesIO(b"id\n")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -218,23 +219,25 @@ def _parsed(line: str, number: int) -> dict:
         return {"_error": f"line {number}: not JSON ({exc.msg})"}
 
 
-def _web_annotations(document) -> list[dict]:
+def _web_annotations(document) -> list:
     if isinstance(document, list):
         return document
+    if not isinstance(document, dict):
+        raise ValueError("it is not a W3C Web Annotation document (an Annotation or an AnnotationCollection)")
     if document.get("type") == "Annotation":
         return [document]
     page = document.get("first") or {}
     return page.get("items", []) if isinstance(page, dict) else []
 
 
-def _from_web_annotation(item: dict) -> dict:
-    bodies = item.get("body") or []
-    bodies = bodies if isinstance(bodies, list) else [bodies]
-    by_purpose = {b.get("purpose"): b for b in bodies if isinstance(b, dict)}
-    target = item.get("target") or {}
+def _from_web_annotation(item) -> dict:
+    if not isinstance(item, dict):
+        return {"_error": "an item of the collection is not an annotation object"}
+    bodies = _listed(item.get("body"))
+    by_purpose = {b.get("purpose"): b for b in bodies}
+    target = item.get("target") if isinstance(item.get("target"), dict) else {}
     source = target.get("source") or {}
-    selectors = target.get("selector") or []
-    selectors = selectors if isinstance(selectors, list) else [selectors]
+    selectors = _listed(target.get("selector"))
     position = next((s for s in selectors if s.get("type") == "TextPositionSelector"), {})
     quote = next((s for s in selectors if s.get("type") == "TextQuoteSelector"), {})
     return {
@@ -252,19 +255,70 @@ def _from_web_annotation(item: dict) -> dict:
     }
 
 
+def _listed(value) -> list[dict]:
+    """A JSON-LD value that may be one object or a list of them, keeping only the objects."""
+    values = value if isinstance(value, list) else [value]
+    return [v for v in values if isinstance(v, dict)]
+
+
+class BadRecord(ValueError):
+    """A record that cannot become a tag, with the reason in the analyst's words."""
+
+
 def import_annotations(content: str, fmt: str) -> ImportResult:
     result = ImportResult()
     articles: dict[str, Article | None] = {}
     with transaction.atomic():
         for number, r in enumerate(read_records(fmt, content), 1):
-            if "_error" in r:
+            if isinstance(r, dict) and "_error" in r:
                 result.errors.append(r["_error"])
                 continue
             try:
-                _import_one(r, articles, result)
-            except (KeyError, TypeError, ValueError) as exc:
+                with transaction.atomic():  # a record that fails half-way leaves nothing of itself behind
+                    _import_one(_checked(r), articles, result)
+            except BadRecord as exc:
                 result.errors.append(f"record {number}: {exc}")
+            except ValidationError as exc:  # a term or category name the lexicon refuses
+                result.errors.append(f"record {number}: {' '.join(exc.messages)}")
     return result
+
+
+def _checked(r) -> dict:
+    """The record with its offsets as ints and its times parsed; BadRecord says what is wrong."""
+    if not isinstance(r, dict):
+        raise BadRecord("is not an object with the tag's fields (content_hash, start, end, text, term, category)")
+    missing = [name for name in ("start", "end", "term", "category") if r.get(name) in (None, "")]
+    if missing:
+        raise BadRecord(f"has no {', '.join(missing)}")
+    start, end = _offset(r["start"], "start"), _offset(r["end"], "end")
+    if end <= start:
+        raise BadRecord(f"end ({end}) must come after start ({start})")
+    if not isinstance(r.get("text", ""), str) or not r.get("text"):
+        raise BadRecord("has no text: the tagged words are needed to check the place")
+    return {**r, "start": start, "end": end, "created": _time(r, "created"), "modified": _time(r, "modified")}
+
+
+def _offset(value, name: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise BadRecord(f"{name} is not a whole number ({value!r})") from None
+    if number < 0:
+        raise BadRecord(f"{name} is negative ({number})")
+    return number
+
+
+def _time(r: dict, name: str) -> datetime | None:
+    value = r.get(name)
+    if not value:
+        return None
+    try:
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise BadRecord(f"{name} {value!r} is not a date and time (ISO 8601, e.g. 2025-03-08T10:00:00Z)")
+    return parsed
 
 
 def _import_one(r: dict, articles: dict[str, Article | None], result: ImportResult) -> None:
@@ -275,11 +329,11 @@ def _import_one(r: dict, articles: dict[str, Article | None], result: ImportResu
     if article is None:
         result.unmatched += 1
         return
-    start, end, text = int(r["start"]), int(r["end"]), r["text"]
+    start, end, text = r["start"], r["end"], r["text"]
     if article.clean_text[start:end] != text:
         place = nearest(article.clean_text, text, start) if text else None
         if place is None:
-            raise ValueError(f"“{text[:40]}” is not in article {article.pk}")
+            raise BadRecord(f"“{text[:40]}” is not in article {article.pk}")
         start, end = place, place + len(text)
         result.moved += 1
     category = category_named(r["category"])
@@ -322,13 +376,10 @@ def _author(username: str, result: ImportResult):
 
 
 def _keep_times(annotation: Annotation, r: dict) -> None:
-    created, modified = _when(r.get("created")), _when(r.get("modified"))
+    created, modified = r["created"], r["modified"]  # parsed by _checked
     if created or modified:
         # update() bypasses auto_now/auto_now_add, which would stamp the import's own time.
         Annotation.objects.filter(pk=annotation.pk).update(
             created_at=created or annotation.created_at, updated_at=modified or created or annotation.updated_at
         )
 
-
-def _when(value) -> datetime | None:
-    return parse_datetime(value) if isinstance(value, str) and value else None
