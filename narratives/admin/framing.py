@@ -105,7 +105,7 @@ class FramingTermAdmin(admin.ModelAdmin):
 
     @admin.action(description="Find the occurrences of the selected terms again")
     def refresh_occurrences(self, request: HttpRequest, queryset: QuerySet[FramingTerm]) -> None:
-        total = sum(occurrences.refresh_term(term) for term in queryset.prefetch_related("suggestions"))
+        total = sum(occurrences.refresh_term(term) for term in queryset.prefetch_related(occurrences.DECISIONS))
         self.message_user(request, f"{queryset.count()} terms: {total} occurrences.", messages.SUCCESS)
 
 

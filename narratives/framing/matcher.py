@@ -221,12 +221,19 @@ def prefilter_needle(text: str) -> str | None:
 
 
 def fold(text: str) -> str:
-    """What "exact" compares: case, spacing and quote style ignored, hyphens and endings not."""
+    """What makes two spellings one wording: case, spacing, quote and hyphen style ignored.
+
+    Whether a hyphen is there still counts ("peace-keeping" is not "peacekeeping"), and so do endings.
+    Which hyphen it is does not: the matcher takes every one of ``HYPHENS`` alike, so a wording an
+    analyst rejected must not come back as new when a PDF spelt it with a non-breaking hyphen.
+    """
     text = text.translate(_FOLD_TABLE).lower()
     return " ".join(text.split())
 
 
-_FOLD_TABLE = str.maketrans({**{q: "'" for q in QUOTES}, **{s: " " for s in INLINE_SPACES}})
+_FOLD_TABLE = str.maketrans(
+    {**{q: "'" for q in QUOTES}, **{s: " " for s in INLINE_SPACES}, **{h: "-" for h in HYPHENS}}
+)
 
 
 @dataclass(frozen=True)
@@ -247,11 +254,16 @@ class TermMatcher:
     shift offsets, so it takes the slower case-insensitive pattern instead.
     """
 
-    def __init__(self, text: str, accepted_variants: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, text: str, accepted_variants: tuple[str, ...] = (), rejected_variants: tuple[str, ...] = ()
+    ) -> None:
         forms = [text, *accepted_variants]
         self.text = text
         # Accepted variants are found, but only the term's own wording counts as exact.
         self._exact = fold(text)
+        # An accepted variant's forms may take in a wording an analyst rejected ("counter-terrorist
+        # sweeps" finds "counter-terrorist sweep"): the rejection is the more specific decision.
+        self._rejected = frozenset(fold(v) for v in rejected_variants) - {self._exact}
         self.regex = re.compile("|".join(f"(?:{phrase_pattern(f)})" for f in forms), re.IGNORECASE)
         self._fast = re.compile("|".join(f"(?:{phrase_body(f)})" for f in forms))
         needles = [prefilter_needle(f) for f in forms]
@@ -275,7 +287,10 @@ class TermMatcher:
     def find(self, text: str) -> Iterator[Found]:
         for start, end in self.spans(text):
             found = text[start:end]
-            yield Found(start, end, found, fold(found) == self._exact)
+            folded = fold(found)
+            if folded in self._rejected:
+                continue
+            yield Found(start, end, found, folded == self._exact)
 
 
 _WORD_CHAR = re.compile(r"\w")

@@ -29,12 +29,20 @@ CHUNK = 500
 
 
 def matcher_for(term: FramingTerm) -> TermMatcher:
-    """The term's own wording plus the semantic variants analysts accepted for it.
+    """The term's own wording plus the semantic variants analysts accepted for it, less those they rejected.
 
-    Reads ``term.suggestions.all()`` so a caller that prefetched them pays no query per term.
+    Reads the term's WordingDecisions, never the suggested spans: a decision holds for the wording
+    after the article it was made on is gone. Reads ``term.wording_decisions.all()`` so a caller
+    that prefetched them (``DECISIONS``) pays no query per term.
     """
-    accepted = {s.text for s in term.suggestions.all() if s.state == SuggestionState.ACCEPTED and s.text.strip()}
-    return TermMatcher(term.text, tuple(sorted(accepted - {term.text})))
+    decisions = [d for d in term.wording_decisions.all() if d.text.strip()]
+    accepted = {d.text for d in decisions if d.state == SuggestionState.ACCEPTED} - {term.text}
+    rejected = {d.text for d in decisions if d.state == SuggestionState.REJECTED}
+    return TermMatcher(term.text, tuple(sorted(accepted)), tuple(sorted(rejected)))
+
+
+# What to prefetch on terms before calling ``matcher_for`` on many of them.
+DECISIONS = "wording_decisions"
 
 
 def candidate_articles(matcher: TermMatcher) -> QuerySet:
@@ -70,7 +78,7 @@ def refresh_article(article_id: int) -> int:
     if row is None:  # deleted in the meantime: its occurrences went with it
         return 0
     found: list[Row] = []
-    for term in FramingTerm.objects.prefetch_related("suggestions"):
+    for term in FramingTerm.objects.prefetch_related(DECISIONS):
         found.extend(_occurrences(term, matcher_for(term), [row]))
     with transaction.atomic():
         Occurrence.objects.filter(article_id=article_id).delete()
@@ -81,7 +89,7 @@ def refresh_article(article_id: int) -> int:
 
 def refresh_all() -> int:
     total = 0
-    for term in FramingTerm.objects.all():
+    for term in FramingTerm.objects.prefetch_related(DECISIONS):
         total += refresh_term(term)
     return total
 

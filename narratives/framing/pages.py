@@ -19,7 +19,7 @@ from ..csvsafe import csv_safe
 from .exchange import ImportResult
 from .lexicon import normalise_term_text, valid_colour
 from .matcher import fold
-from .occurrences import matcher_for
+from .occurrences import DECISIONS, matcher_for
 
 CHART_TERMS = 12  # bars beyond this many terms stop being readable; the table and CSV have them all
 
@@ -50,7 +50,7 @@ def lexicon_context(**forms) -> dict:
 
 def scare_quote_candidates(snapshot: snapshots.Snapshot, terms: list[FramingTerm]) -> list[dict]:
     """Scare-quoted phrases that no term already finds."""
-    matchers = [matcher_for(t) for t in FramingTerm.objects.prefetch_related("suggestions")] if terms else []
+    matchers = [matcher_for(t) for t in FramingTerm.objects.prefetch_related(DECISIONS)] if terms else []
     return [c for c in snapshot.data.get("scare_quotes", []) if not any(m.regex.fullmatch(c["text"]) for m in matchers)]
 
 

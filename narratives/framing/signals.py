@@ -8,11 +8,12 @@ with the boilerplate segments the search skips.
 from __future__ import annotations
 
 from django.db import connection, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from ..models import Article, FramingTerm, Outlet, Segment
-from . import annotations, occurrences, tasks, versions
+from . import annotations, occurrences, suggestions, tasks, versions
+from .matcher import fold
 
 
 class RefreshArticle:
@@ -71,10 +72,27 @@ def segment_saved(sender, instance: Segment, raw: bool = False, **kwargs) -> Non
         queue_article_refresh(instance.article_id)
 
 
+@receiver(pre_save, sender=FramingTerm, dispatch_uid="framing.term_saving")
+def term_saving(sender, instance: FramingTerm, raw: bool = False, update_fields=None, **kwargs) -> None:
+    """Notes the wording the term had, so ``term_saved`` can tell a rewording from a save of notes."""
+    if raw or instance.pk is None or (update_fields is not None and "text" not in update_fields):
+        return
+    instance._wording_before = FramingTerm.objects.filter(pk=instance.pk).values_list("text", flat=True).first()
+
+
+def reworded(instance: FramingTerm) -> bool:
+    """Whether this save changed the term's wording, beyond case, spacing, quote and hyphen style."""
+    before = instance.__dict__.pop("_wording_before", None)
+    return before is not None and fold(before) != fold(instance.text)
+
+
 @receiver(post_save, sender=FramingTerm, dispatch_uid="framing.term_saved")
 def term_saved(sender, instance: FramingTerm, raw: bool = False, update_fields=None, **kwargs) -> None:
     if raw or (update_fields is not None and "text" not in update_fields):
         return
+    if reworded(instance):
+        # Before the refresh, which must not count variants accepted for the old wording.
+        suggestions.forget_variants(instance)
     tasks.schedule_term_refresh(instance)
     tasks.schedule_suggestions(instance)
 

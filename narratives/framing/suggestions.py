@@ -3,8 +3,11 @@
 Candidates are the corpus's word sequences of about the term's length that share at least one content
 word with it but are not already found by the matcher. They are scored by the embedding model when it
 is installed (cosine of L2-normalised vectors), else by a lexical similarity, and the best become
-pending TermSuggestions. Only when an analyst accepts one does its wording join the term's matcher,
-and its occurrences are then marked as variants.
+pending TermSuggestions, one per span, for the page to show. An analyst's accept or reject is about
+the wording, not the span: it is stored as the term's WordingDecision for that folded wording, which
+outlives the article it was first seen in. Only an accepted wording joins the term's matcher (its
+places then count as variants); a rejected one is never suggested again nor counted. When the term
+is reworded, its suggestions and decisions go (``forget_variants``).
 """
 
 from __future__ import annotations
@@ -19,9 +22,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..models import Article, FramingTerm, SuggestionState, TermSuggestion
-from .matcher import HYPHENS, QUOTES, fold, stem_word, term_words
-from .occurrences import matcher_for
+from ..models import Article, FramingTerm, OccurrenceMatch, SuggestionState, TermSuggestion, WordingDecision
+from .matcher import HYPHENS, QUOTES, TermMatcher, fold, stem_word, term_words
+from .occurrences import DECISIONS, matcher_for
 from .wording import STOPWORDS
 
 log = logging.getLogger(__name__)
@@ -148,7 +151,7 @@ def suggest_variants(term: FramingTerm, scorer: Scorer | None = None, threshold:
     by_text: dict[str, list[Candidate]] = {}
     for c in candidates(term):
         by_text.setdefault(fold(c.text), []).append(c)
-    decided = {fold(t) for t in term.suggestions.exclude(state=SuggestionState.PENDING).values_list("text", flat=True)}
+    decided = decided_wordings(term)
     wordings = [w for w in by_text if w not in decided and w != fold(term.text)]
     if not wordings:
         return 0
@@ -181,33 +184,89 @@ def _best_without_overlaps(scored: list[tuple[float, Candidate]]) -> list[tuple[
     return kept
 
 
-def decide(suggestion: TermSuggestion, *, accept: bool, user: AbstractBaseUser) -> int:
-    """Accepts or rejects a wording for the term (every pending span with that wording); returns how many."""
-    state = SuggestionState.ACCEPTED if accept else SuggestionState.REJECTED
-    same = [
-        s.pk
-        for s in suggestion.term.suggestions.filter(state=SuggestionState.PENDING)
-        if fold(s.text) == fold(suggestion.text)
-    ] or [suggestion.pk]
-    with transaction.atomic():
-        n = TermSuggestion.objects.filter(pk__in=same).update(state=state, decided_by=user, decided_at=timezone.now())
-        if accept:
-            from .tasks import schedule_term_refresh
+def decided_wordings(term: FramingTerm) -> set[str]:
+    """The folded wordings an analyst has accepted or rejected for ``term``."""
+    return set(term.wording_decisions.values_list("wording", flat=True))
 
-            schedule_term_refresh(FramingTerm.objects.prefetch_related("suggestions").get(pk=suggestion.term_id))
-    return n
+
+def decide(suggestion: TermSuggestion, *, accept: bool, user: AbstractBaseUser) -> int | None:
+    """Accepts or rejects the suggestion's wording for its term, wherever it occurs.
+
+    Returns the places the analyst will now see: for an acceptance, the term's variant occurrences
+    of the wording once refreshed (None when the corpus is large and the worker refreshes it); for
+    a rejection, how many suggested places were dismissed.
+    """
+    term, wording = suggestion.term, fold(suggestion.text)
+    state = SuggestionState.ACCEPTED if accept else SuggestionState.REJECTED
+    now = timezone.now()
+    with transaction.atomic():
+        WordingDecision.objects.update_or_create(
+            term=term,
+            wording=wording,
+            defaults={"text": suggestion.text, "state": state, "decided_by": user, "decided_at": now},
+        )
+        # The spans keep the decision too, as a record of what the analyst saw (and so reingest
+        # treats them as analysts' work); the matcher reads only the WordingDecision.
+        same = [s.pk for s in term.suggestions.filter(state=SuggestionState.PENDING) if fold(s.text) == wording]
+        dismissed = TermSuggestion.objects.filter(pk__in=same or [suggestion.pk]).update(
+            state=state, decided_by=user, decided_at=now
+        )
+        refreshed = _refresh_after_decision(term, accept)
+    if not accept:
+        return dismissed
+    return variant_places(term, suggestion.text) if refreshed else None
+
+
+def _refresh_after_decision(term: FramingTerm, accept: bool) -> bool:
+    """Refreshes the term's occurrences if the decision can change them; False if the worker will.
+
+    A rejection changes them only where some accepted wording (this one before, or another whose
+    forms take this one in) found it; without any, there is nothing to take away.
+    """
+    from .tasks import schedule_term_refresh
+
+    if not accept and not term.wording_decisions.filter(state=SuggestionState.ACCEPTED).exists():
+        return True
+    return schedule_term_refresh(FramingTerm.objects.prefetch_related(DECISIONS).get(pk=term.pk))
+
+
+def variant_places(term: FramingTerm, text: str) -> int:
+    """How many of the term's variant occurrences are ``text`` in one of its forms."""
+    pattern = TermMatcher(text).regex
+    found = term.occurrences.filter(match=OccurrenceMatch.VARIANT).values_list("text", flat=True)
+    return sum(1 for occurrence in found.iterator() if pattern.fullmatch(occurrence))
+
+
+def forget_variants(term: FramingTerm) -> None:
+    """Drops every suggestion for ``term`` and every decision on them, for a term just reworded.
+
+    They were about the old wording: scores measured against it, and an analyst's judgement that
+    "counter-terrorist sweep" means "anti-terrorist sweep", which says nothing about "curfew".
+    Rejections go too: a wording once wrong for the old term may be right for the new one, and
+    offering it again costs a click, where a stale acceptance would silently count it.
+    """
+    with transaction.atomic():
+        term.suggestions.all().delete()
+        term.wording_decisions.all().delete()
+    # A caller's prefetched decisions would otherwise still feed ``matcher_for``.
+    getattr(term, "_prefetched_objects_cache", {}).clear()
 
 
 def pending_for(term: FramingTerm) -> list[TermSuggestion]:
-    """One pending suggestion per wording (best-scored), with how many spans share it."""
+    """One pending suggestion per undecided wording (best-scored), with how many spans share it."""
     pending = (
         term.suggestions.filter(state=SuggestionState.PENDING)
         .select_related("article__outlet")
         .order_by("-score", "id")
     )
+    # A span may be pending for a wording decided since (spelt with another hyphen before ``fold``
+    # took all hyphens alike): the decision stands, so it is not offered.
+    decided = decided_wordings(term)
     seen: dict[str, TermSuggestion] = {}
     for s in pending:
         key = fold(s.text)
+        if key in decided:
+            continue
         if key in seen:
             seen[key].spans += 1  # type: ignore[attr-defined]
             continue

@@ -44,7 +44,7 @@ def schedule_suggestions(term: FramingTerm) -> None:
 
 @task()
 def refresh_term_occurrences(term_id: int) -> int:
-    term = FramingTerm.objects.filter(pk=term_id).prefetch_related("suggestions").first()
+    term = FramingTerm.objects.filter(pk=term_id).prefetch_related(occurrences.DECISIONS).first()
     return occurrences.refresh_term(term) if term else 0
 
 

@@ -9,6 +9,7 @@ from .framing import (
     OccurrenceMatch,
     SuggestionState,
     TermSuggestion,
+    WordingDecision,
 )
 from .ingest import BatchStatus, IngestBatch, IngestItem
 from .matching import MatchDecision, ReviewState, SegmentEmbedding
@@ -34,4 +35,5 @@ __all__ = [
     "SegmentKind",
     "SuggestionState",
     "TermSuggestion",
+    "WordingDecision",
 ]

@@ -100,6 +100,32 @@ class TermSuggestion(models.Model):
         constraints = [models.UniqueConstraint(fields=["term", "article", "start", "end"], name="one_suggestion_per_span")]
 
 
+class WordingDecision(models.Model):
+    """An analyst's accept or reject of one wording as a variant of a term, for every place it occurs.
+
+    Kept apart from the TermSuggestion spans it was decided on: those belong to one article and go
+    with it, while the decision is about the wording and must hold whatever happens to that article.
+    """
+
+    term = models.ForeignKey(FramingTerm, on_delete=models.CASCADE, related_name="wording_decisions")
+    # ``matcher.fold`` of the wording, which makes two spellings one ("Counter‑terrorist" = "counter-terrorist").
+    wording = models.CharField(max_length=500)
+    text = models.CharField(max_length=500, help_text="the wording as the analyst saw it")
+    state = models.CharField(max_length=10, choices=SuggestionState.choices)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["term_id", "wording"]
+        constraints = [
+            models.UniqueConstraint(fields=["term", "wording"], name="one_decision_per_wording"),
+            models.CheckConstraint(condition=~Q(state=SuggestionState.PENDING), name="wording_decision_decided"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.text} ({self.state}) for {self.term_id}"
+
+
 class FramingSnapshot(models.Model):
     """A corpus-wide computation too slow for a page request (distinctive words, scare-quote candidates).
 

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, ProtectedError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import path, reverse
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -141,7 +142,9 @@ def suggestion_decide(request: HttpRequest, suggestion_id: int, decision: str) -
         )
         return announce_change(response, term=suggestion.term_id)
     verb = "Accepted" if decision == "accept" else "Rejected"
-    messages.success(request, f"{verb} “{suggestion.text}” as a variant of “{suggestion.term.text}” ({n} places).")
+    # ``n`` is None when the worker finds an accepted wording's places: no count to give yet.
+    places = f"{n} place{pluralize(n)}" if n is not None else "its places are being found"
+    messages.success(request, f"{verb} “{suggestion.text}” as a variant of “{suggestion.term.text}” ({places}).")
     return redirect(reverse("framing_term", args=[suggestion.term_id]) + "#suggestions")
 
 

@@ -30,7 +30,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, term_ids: list[int] | None, wording: bool, as_json: bool, **options) -> None:
-        terms = FramingTerm.objects.prefetch_related("suggestions").order_by("text")
+        terms = FramingTerm.objects.prefetch_related(occurrences.DECISIONS).order_by("text")
         if term_ids:
             terms = terms.filter(pk__in=term_ids)
             missing = set(term_ids) - set(terms.values_list("pk", flat=True))
