@@ -1,10 +1,13 @@
 """Background work (django-tasks, database backend): batch ingest of uploaded files.
 
-A batch is a row per uploaded file (IngestItem) holding the file's bytes until it is processed. Each
-item is ingested and marked done in one transaction, so a worker killed mid-batch leaves every item
-either fully imported and marked, or untouched and still queued: running the task again finishes the
-batch without importing anything twice. Two runners on one batch are safe too, as each item is
-claimed under a row lock (SQLite serialises writers anyway) and re-checked before ingesting.
+A batch is a row per uploaded file (IngestItem) holding the file's bytes until it is processed. A
+file's articles are stored EMBED_TOGETHER at a time, each group in one transaction together with the
+item's ``progress`` (how many of the file's articles are in), so a worker killed mid-batch leaves
+every group either fully imported and counted, or untouched: running the task again goes on from
+``progress`` without importing anything twice. A group, not the whole file, holds the write lock:
+on SQLite a zip of 500 articles held it for a minute, and every other writer (sign-in, paste, the
+API) timed out. Two runners on one batch are safe, as each group is claimed under a row lock on
+the item at its expected ``progress`` (SQLite serialises writers anyway).
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from .forms import holds_many_articles
-from .ingest.pipeline import IngestResult, ingest_file
+from .ingest.containers import read_input
+from .ingest.pipeline import EMBED_TOGETHER, IngestResult, ingest_items
 from .models import BatchStatus, IngestBatch, IngestItem
 
 log = logging.getLogger(__name__)
@@ -76,10 +80,15 @@ def process_batch(batch_id: int) -> int:
     return processed
 
 
-def resume_batch(batch: IngestBatch) -> None:
-    """Re-queues an unfinished batch, e.g. after the worker was stopped mid-way; safe to repeat."""
+def resume_batch(batch: IngestBatch) -> bool:
+    """Re-queues an unfinished batch, e.g. after the worker was stopped mid-way; safe to repeat.
+
+    False when there is nothing left to do.
+    """
     if batch.items.filter(status=BatchStatus.QUEUED).exists() or batch.status != BatchStatus.DONE:
         transaction.on_commit(lambda: ingest_batch.enqueue(batch.pk))
+        return True
+    return False
 
 
 def _next_queued(batch_id: int) -> int | None:
@@ -88,23 +97,17 @@ def _next_queued(batch_id: int) -> int | None:
 
 def _process_item(item_id: int) -> int:
     try:
-        with transaction.atomic():
-            item = (
-                IngestItem.objects.select_for_update(of=("self",))  # lock the item, not the joined rows
-                .select_related("batch", "batch__created_by")
-                .filter(pk=item_id, status=BatchStatus.QUEUED)
-                .first()
-            )
-            if item is None:  # another runner got there first
+        item = _queued(item_id).first()
+        if item is None:  # another runner got there first
+            return 0
+        # Reading is pure and gives the same articles in the same order every time, which is what
+        # lets a resumed run skip the ``progress`` it finds.
+        members = list(read_input(bytes(item.payload or b""), item.filename, item.content_type))
+        container = holds_many_articles(item.filename, item.content_type)
+        for start in range(item.progress, len(members), EMBED_TOGETHER):
+            if not _store_group(item_id, start, members, container):
                 return 0
-            results = ingest_file(
-                bytes(item.payload or b""),
-                item.filename,
-                outlet=item.batch.outlet_name or None,
-                content_type=item.content_type,
-                user=item.batch.created_by,
-            )
-            record_results(item, results)
+        _finish(item_id, len(members), container)
         return 1
     except Exception:  # a bug in a reader must not stall the batch in an endless retry loop
         log.exception("ingesting batch item %s failed", item_id)
@@ -116,29 +119,66 @@ def _process_item(item_id: int) -> int:
         return 1
 
 
-def record_results(item: IngestItem, results: list[IngestResult]) -> None:
-    """The first result goes on the item; a zip or CSV's further articles get rows of their own."""
-    if not results:
-        _apply(item, None)
+def _queued(item_id: int):
+    return IngestItem.objects.select_related("batch", "batch__created_by").filter(pk=item_id, status=BatchStatus.QUEUED)
+
+
+def _store_group(item_id: int, start: int, members: list, container: bool) -> bool:
+    """Stores members[start:start + EMBED_TOGETHER] and counts them in, in one transaction.
+
+    A container's row (a zip, a CSV) stays the file's own, counting its articles, each of which gets
+    a row; a plain file's one article goes on its row.
+    """
+    with transaction.atomic():
+        # Lock the item, not the joined rows; at the progress we expect, or another runner moved on.
+        item = _queued(item_id).select_for_update(of=("self",)).filter(progress=start).first()
+        if item is None:
+            return False
+        group = members[start : start + EMBED_TOGETHER]
+        results = ingest_items(group, outlet=item.batch.outlet_name or None, user=item.batch.created_by)
+        record_results(item, results, on_item=not container)
+        item.progress = start + len(group)
+        if container:
+            item.members = len(members)
+        else:
+            item.payload = None  # processed: the article keeps its own copy of the original
         item.save()
-        return
-    container = item.filename
-    _apply(item, results[0])
-    item.save()
-    for result in results[1:]:
-        extra = IngestItem(batch=item.batch, filename=result.file or container)
+    return True
+
+
+def _finish(item_id: int, total: int, container: bool) -> None:
+    with transaction.atomic():
+        item = _queued(item_id).select_for_update(of=("self",)).first()
+        if item is None:
+            return
+        if total == 0:
+            _apply(item, None)
+        elif container:
+            item.status = BatchStatus.DONE
+        item.payload = None  # processed: each article keeps its own copy of the original
+        item.save()
+
+
+def record_results(item: IngestItem, results: list[IngestResult], *, on_item: bool = True) -> None:
+    """The first result goes on the item (``on_item``); any others get rows of their own."""
+    if on_item and results:
+        _apply(item, results[0])
+        results = results[1:]
+    for result in results:
+        extra = IngestItem(batch=item.batch, filename=result.file or item.filename)
         _apply(extra, result)
+        extra.payload = None
         extra.save()
 
 
 def _apply(item: IngestItem, result: IngestResult | None) -> None:
-    item.payload = None  # processed: the article keeps its own copy of the original
     if result is None:
         item.status, item.error = BatchStatus.FAILED, f"{item.filename}: no articles found in the file."
         return
     item.filename = (result.file or item.filename)[:255]
     item.article = result.article
     item.duplicate_of = result.duplicate_of
+    item.was_duplicate = result.duplicate_of is not None
     item.warnings = "\n".join(result.warnings)
     if result.error:
         item.status, item.error = BatchStatus.FAILED, _naming_file(result.error, item.filename)

@@ -158,14 +158,14 @@ def test_upload_without_files_is_refused(alice_client):
 
 
 def test_a_reader_that_crashes_costs_one_file_not_the_batch(alice_client, monkeypatch):
-    real = tasks.ingest_file
+    real = tasks.ingest_items
 
-    def flaky(data, filename, **kwargs):
-        if filename == "bad.txt":
+    def flaky(items, **kwargs):
+        if items[0].filename == "bad.txt":
             raise RuntimeError("reader bug")
-        return real(data, filename, **kwargs)
+        return real(items, **kwargs)
 
-    monkeypatch.setattr(tasks, "ingest_file", flaky)
+    monkeypatch.setattr(tasks, "ingest_items", flaky)
     upload(alice_client, txt("bad.txt", TROOPS), txt("good.txt", CURFEW))
     batch = IngestBatch.objects.get()
     assert batch.status == BatchStatus.DONE
@@ -227,23 +227,23 @@ def test_worker_task_ingests_the_batch_and_drops_the_bytes(alice_client, queue_e
 def test_batch_killed_midway_finishes_on_rerun_without_duplicates(alice_client, queue_everything, monkeypatch):
     upload(alice_client, txt("curfew.txt", CURFEW), txt("troops.txt", TROOPS), txt("toll.txt", TOLL))
     batch = IngestBatch.objects.get()
-    real, calls = tasks.ingest_file, []
+    real, calls = tasks.ingest_items, []
 
-    def dies_on_second_file(data, filename, **kwargs):
-        calls.append(filename)
-        results = real(data, filename, **kwargs)
+    def dies_on_second_file(items, **kwargs):
+        calls.append(items[0].filename)
+        results = real(items, **kwargs)
         if len(calls) == 2:
             raise KeyboardInterrupt  # the worker is killed after storing, before the item is marked
         return results
 
-    monkeypatch.setattr(tasks, "ingest_file", dies_on_second_file)
+    monkeypatch.setattr(tasks, "ingest_items", dies_on_second_file)
     with pytest.raises(KeyboardInterrupt):
         process_batch(batch.pk)
     assert statuses(batch) == {"curfew.txt": "done", "troops.txt": "queued", "toll.txt": "queued"}
     assert Article.objects.count() == 1  # the interrupted file left nothing behind
     assert batch.items.get(filename="troops.txt").payload is not None
 
-    monkeypatch.setattr(tasks, "ingest_file", real)
+    monkeypatch.setattr(tasks, "ingest_items", real)
     assert process_batch(batch.pk) == 2
     assert statuses(batch) == {"curfew.txt": "done", "troops.txt": "done", "toll.txt": "done"}
     assert Article.objects.count() == 3
@@ -260,9 +260,64 @@ def test_zip_upload_gives_one_row_per_article(alice_client):
     batch = IngestBatch.objects.get()
     process_batch(batch.pk)  # zips always go to the worker
     rows = statuses(batch)
-    assert len(rows) == 2 and set(rows.values()) == {"done"}
-    assert all("curfew.txt" in name or "troops.txt" in name for name in rows)
+    assert rows == {"bundle.zip": "done", "bundle.zip/curfew.txt": "done", "bundle.zip/troops.txt": "done"}
     assert Article.objects.count() == 2
+    page = alice_client.get(reverse("upload_batch", args=[batch.pk])).content.decode()
+    assert "2 of 2 processed." in page and "read: 2 articles or errors, listed below" in page
+
+
+def _zip_of(count: int) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for n in range(count):
+            text = f"Harbour report {n}\n\nThe harbour counted {n} ships on day {n} of the strike.\n"
+            archive.writestr(f"a{n:02d}.txt", text)
+    return SimpleUploadedFile("bundle.zip", buffer.getvalue(), content_type="application/zip")
+
+
+def test_a_zip_is_stored_a_group_at_a_time_and_a_killed_run_goes_on_from_its_progress(alice_client, monkeypatch):
+    upload(alice_client, _zip_of(tasks.EMBED_TOGETHER + 4))
+    batch = IngestBatch.objects.get()
+    real, groups = tasks.ingest_items, []
+
+    def dies_in_the_second_group(items, **kwargs):
+        groups.append(len(items))
+        if len(groups) == 2:
+            raise KeyboardInterrupt  # killed after the first group was committed
+        return real(items, **kwargs)
+
+    monkeypatch.setattr(tasks, "ingest_items", dies_in_the_second_group)
+    with pytest.raises(KeyboardInterrupt):
+        process_batch(batch.pk)
+    zip_row = batch.items.get(filename="bundle.zip")
+    expected = ("queued", tasks.EMBED_TOGETHER, tasks.EMBED_TOGETHER + 4)
+    assert (zip_row.status, zip_row.progress, zip_row.members) == expected
+    assert Article.objects.count() == tasks.EMBED_TOGETHER  # the first group is in, committed on its own
+    page = alice_client.get(reverse("upload_batch", args=[batch.pk])).content.decode()
+    assert f"reading: {tasks.EMBED_TOGETHER} of {tasks.EMBED_TOGETHER + 4} so far" in page
+    assert f"{tasks.EMBED_TOGETHER} of {tasks.EMBED_TOGETHER + 4} processed" in page
+
+    monkeypatch.setattr(tasks, "ingest_items", real)
+    assert process_batch(batch.pk) == 1
+    assert Article.objects.count() == tasks.EMBED_TOGETHER + 4  # nothing imported twice
+    assert batch.items.get(filename="bundle.zip").payload is None
+
+
+def test_a_duplicate_stays_a_duplicate_after_the_article_it_duplicated_is_deleted(alice_client):
+    upload(alice_client, txt("curfew.txt", CURFEW))
+    upload(alice_client, txt("curfew-copy.txt", CURFEW))
+    second = IngestBatch.objects.order_by("id").last()
+    Article.objects.all().delete()
+    page = alice_client.get(reverse("upload_batch", args=[second.pk])).content.decode()
+    assert 'data-status="duplicate"' in page and "of an article since deleted (nothing imported)" in page
+    assert "has since been deleted)" not in page
+
+
+def test_resuming_a_finished_batch_says_there_is_nothing_to_resume(alice_client):
+    upload(alice_client, txt("curfew.txt", CURFEW))
+    batch = IngestBatch.objects.get()
+    response = alice_client.post(reverse("upload_batch_resume", args=[batch.pk]), follow=True)
+    assert "Nothing to resume: every file of this batch has been processed." in response.content.decode()
 
 
 def test_stalled_batch_offers_to_resume_and_resuming_requeues_it(
@@ -273,6 +328,8 @@ def test_stalled_batch_offers_to_resume_and_resuming_requeues_it(
     url = reverse("upload_batch", args=[batch.pk])
     assert "Resume" not in alice_client.get(url).content.decode()
     IngestBatch.objects.filter(pk=batch.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    assert "Resume" not in alice_client.get(url).content.decode()  # old, but a file moved a moment ago
+    batch.items.update(updated_at=timezone.now() - timedelta(minutes=5))
     assert (
         'action="{}"'.format(reverse("upload_batch_resume", args=[batch.pk])) in alice_client.get(url).content.decode()
     )

@@ -89,7 +89,11 @@ def ingest_file(
     data: bytes, filename: str, *, outlet: str | None = None, content_type: str = "", user=None
 ) -> list[IngestResult]:
     """One uploaded file; a zip, CSV or JSONL gives one result per article (or per bad member/row)."""
-    items = read_input(data, filename, content_type)
+    return ingest_items(read_input(data, filename, content_type), outlet=outlet, user=user)
+
+
+def ingest_items(items: Iterable[Document | Failure], *, outlet: str | None = None, user=None) -> list[IngestResult]:
+    """Read documents (or failures) stored one by one, then embedded together in one encoder call."""
     return embed_results([ingest_item(item, outlet=outlet, user=user, embed=False) for item in items])
 
 

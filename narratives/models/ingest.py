@@ -41,6 +41,13 @@ class IngestItem(models.Model):
     duplicate_of = models.ForeignKey("narratives.Article", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     error = models.TextField(blank=True)
     warnings = models.TextField(blank=True, help_text="one per line, e.g. a near-duplicate or a guessed encoding")
+    # A zip or CSV is stored a few articles per transaction (a long one would lock SQLite for every
+    # other writer): how many of its articles are in, and how many it holds, once it has been read.
+    progress = models.PositiveIntegerField(default=0)
+    members = models.PositiveIntegerField(null=True, blank=True)
+    # Kept after its article is deleted (duplicate_of then reads NULL): nothing was imported from this file.
+    was_duplicate = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["id"]

@@ -20,7 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 from ..diskfull import full_disk_refusal
 from ..forms import PasteForm, UploadFilesForm, max_upload_mb, outlet_names
 from ..ingest.pipeline import ingest_text
-from ..models import BatchStatus, IngestBatch
+from ..models import BatchStatus, IngestBatch, IngestItem
 from ..permissions import analyst_required
 from ..tasks import create_batch, resume_batch, runs_inline, start_batch
 
@@ -128,23 +128,41 @@ def upload_batch(request: HttpRequest, batch_id: int) -> HttpResponse:
 @analyst_required
 def upload_batch_resume(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = get_object_or_404(IngestBatch, pk=batch_id)
-    resume_batch(batch)
-    messages.info(request, "Resumed: the remaining files are queued again.")
+    if resume_batch(batch):
+        messages.info(request, "Resumed: the remaining files are queued again.")
+    else:
+        messages.info(request, "Nothing to resume: every file of this batch has been processed.")
     return redirect("upload_batch", batch.pk)
 
 
 def batch_context(batch: IngestBatch) -> dict:
     items = list(batch.items.select_related("article", "duplicate_of").defer(*_HEAVY_FIELDS))
-    finished = sum(item.status != BatchStatus.QUEUED for item in items)
-    done = finished == len(items) and batch.status == BatchStatus.DONE
+    finished, total = progress_of(items)
+    done = finished == total and batch.status == BatchStatus.DONE
+    last_moved = max((item.updated_at for item in items), default=batch.created_at)
     return {
         "batch": batch,
         "items": items,
         "finished": finished,
-        "total": len(items),
+        "total": total,
         "done": done,
-        "stalled": not done and timezone.now() - batch.created_at > STALLED_AFTER,
+        # Only when nothing has moved for a while: a long zip is busy, not stalled.
+        "stalled": not done and timezone.now() - max(last_moved, batch.created_at) > STALLED_AFTER,
     }
+
+
+def progress_of(items: list[IngestItem]) -> tuple[int, int]:
+    """(results in, results expected): a read zip or CSV counts its articles, not itself."""
+    finished = remaining = 0
+    for item in items:
+        if item.members is None:  # a plain file, or a container not read yet
+            finished += item.status != BatchStatus.QUEUED
+            remaining += item.status == BatchStatus.QUEUED
+        elif item.status == BatchStatus.QUEUED:  # its stored articles are rows of their own
+            remaining += item.members - item.progress
+        else:
+            finished += item.members == 0 or bool(item.error)
+    return finished, finished + remaining
 
 
 urlpatterns = [
