@@ -254,6 +254,12 @@ def test_list_filters_and_paginates(bob_api, spec):
         assert [item["id"] for item in found["items"]] == [ledger.pk], query
 
 
+def test_list_reads_the_outlet_name_ignoring_case_and_the_query_as_the_page_does(bob_api, spec):
+    make_article("The Seren Ledger", "Harbour row", ["The minister’s office said no."])
+    listed = bob_api.get("/api/articles", {"outlet": "the seren ledger", "q": "minister's office"}).json()
+    assert [a["title"] for a in listed["items"]] == ["Harbour row"]
+
+
 def test_read_one_article_with_its_segments(bob_api, spec):
     article = make_article("The Seren Ledger", "Night of shooting", ["Gunfire was heard. Troops arrived."])
     response = bob_api.get(f"/api/articles/{article.pk}")

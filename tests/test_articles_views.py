@@ -76,6 +76,20 @@ def test_list_search_finds_words_in_the_text(bob_client):
     assert b"Curfew lifted" not in response.content
 
 
+@pytest.mark.parametrize(
+    "query",
+    ["Port\u00a0Quelle", "port  quelle", "minister's office", "“entirely false”", '"entirely false"', "Valmora’s"],
+)
+def test_list_search_reads_a_pasted_phrase_as_ingest_reads_text(bob_client, query):
+    article(title="Harbour row", paragraphs=["At Port Quelle the minister’s office said it was “entirely false”."])
+    article(title="Valmora's answer", paragraphs=["Valmora's ministry did not answer."])
+    article(title="Unrelated", paragraphs=["Nothing here."])
+    found = bob_client.get(reverse("article_list"), {"q": query}).content.decode()
+    wants_valmora = "Valmora" in query
+    assert ("Harbour row" in found) != wants_valmora and ("Valmora&#x27;s answer" in found) == wants_valmora
+    assert "Unrelated" not in found
+
+
 def test_list_filters_by_outlet_language_and_date(bob_client):
     wanted = article(outlet="The Seren Ledger", title="Night of shooting", language="en", published=date(2025, 3, 4))
     article(outlet="The Seren Ledger", title="Too early", language="en", published=date(2025, 2, 1))

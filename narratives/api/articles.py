@@ -98,7 +98,8 @@ class ArticleFilters(Schema):
 
     def apply(self, articles: QuerySet[Article]) -> QuerySet[Article]:
         if self.outlet:
-            articles = articles.filter(Q(outlet__name=self.outlet) | Q(outlet__slug=self.outlet))
+            # Names compare ignoring case everywhere else (ingest, the admin): here too.
+            articles = articles.filter(Q(outlet__name__iexact=self.outlet) | Q(outlet__slug=self.outlet))
         if self.language:
             articles = articles.filter(language=self.language)
         return articles.search(self.q or "").published_between(self.published_from, self.published_to)

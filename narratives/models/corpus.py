@@ -46,7 +46,8 @@ class Outlet(models.Model):
         # spelt so would never receive an article, and would split the outlet's counts.
         twin = Outlet.objects.filter(name__iexact=self.name.strip()).exclude(pk=self.pk).first()
         if twin is not None:
-            raise ValidationError({"name": f"There is already an outlet “{twin.name}”: names are compared ignoring case."})
+            message = f"There is already an outlet “{twin.name}”: names are compared ignoring case."
+            raise ValidationError({"name": message})
 
     def get_absolute_url(self) -> str:
         return reverse("outlet_detail", args=[self.slug])
@@ -60,6 +61,25 @@ def unique_slug(name: str) -> str:
     return slug
 
 
+# Quotes an analyst types around a phrase to mean "this phrase", not part of it.
+_PHRASE_QUOTES = {'"': '"', "“": "”", "„": "“", "«": "»", "'": "'", "‘": "’"}
+
+
+def search_spellings(query: str) -> list[str]:
+    """The query as ingest writes text (one plain space, NFC), without typed quotes around it, in
+    each apostrophe: pasted text says "minister’s" where a typed query says "minister's"."""
+    from ..ingest.normalize import normalise_characters  # ingest imports the models
+
+    phrase = " ".join(normalise_characters(query).split())
+    if len(phrase) >= 2 and _PHRASE_QUOTES.get(phrase[0]) == phrase[-1]:
+        phrase = phrase[1:-1].strip()
+    if not phrase:
+        return []
+    if "'" not in phrase and "’" not in phrase:
+        return [phrase]
+    return list(dict.fromkeys([phrase, phrase.replace("’", "'"), phrase.replace("'", "’")]))
+
+
 class ArticleQuerySet(QuerySet["Article"]):
     def for_outlet(self, outlet: Outlet | str) -> "ArticleQuerySet":
         if isinstance(outlet, Outlet):
@@ -67,10 +87,11 @@ class ArticleQuerySet(QuerySet["Article"]):
         return self.filter(outlet__slug=outlet)
 
     def search(self, query: str) -> "ArticleQuerySet":
-        query = query.strip()
-        if not query:
-            return self
-        return self.filter(Q(title__icontains=query) | Q(clean_text__icontains=query) | Q(byline__icontains=query))
+        """Articles whose title, byline or text hold the phrase, as ingest would have written it."""
+        match = Q()
+        for spelling in search_spellings(query):
+            match |= Q(title__icontains=spelling) | Q(clean_text__icontains=spelling) | Q(byline__icontains=spelling)
+        return self.filter(match) if match else self
 
     def published_between(self, start, end) -> "ArticleQuerySet":
         qs = self
