@@ -10,6 +10,8 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.core.files.uploadedfile import UploadedFile
 
 from .ingest.containers import format_of
@@ -20,7 +22,9 @@ COMPARE_MIN = 2
 COMPARE_MAX = 6
 COMPARE_PATH = "/compare/"  # fixed by CONTRACTS.md; the compare views belong to another family
 
-CANDIDATE_LIMIT = 300
+# "Compare with…" offers this many articles of each outlet (the newest): a cap on the whole list,
+# sorted by outlet, left out every outlet after the first few hundred articles without a word.
+CANDIDATES_PER_OUTLET = 25
 
 
 def holds_many_articles(filename: str, content_type: str = "") -> bool:
@@ -197,14 +201,20 @@ class CompareSelectionForm(forms.Form):
         return f"{COMPARE_PATH}?articles={','.join(map(str, ids))}"
 
 
-def compare_candidates(article: Article):
-    """What the reading page's "Compare with…" offers, grouped by outlet; capped to keep the page small."""
-    return (
+def compare_candidates(article: Article) -> tuple[list[Article], bool]:
+    """What the reading page's "Compare with…" offers, grouped by outlet: every outlet's newest
+    articles, and whether some were left out (the page then points to the corpus list)."""
+    newest = Window(
+        RowNumber(), partition_by=[F("outlet_id")], order_by=[F("published").desc(nulls_last=True), F("id").desc()]
+    )
+    ranked = (
         Article.objects.exclude(pk=article.pk)
         .select_related("outlet")
         .only("id", "title", "published", "outlet__name")
-        .order_by("outlet__name", "-published", "-id")[:CANDIDATE_LIMIT]
+        .annotate(rank=newest)
     )
+    shown = list(ranked.filter(rank__lte=CANDIDATES_PER_OUTLET).order_by("outlet__name", "rank"))
+    return shown, ranked.filter(rank__gt=CANDIDATES_PER_OUTLET).exists()
 
 
 class DeleteArticleForm(forms.Form):

@@ -236,6 +236,19 @@ def test_reading_page_offers_other_articles_to_compare_with(bob_client):
     assert '<optgroup label="Patriot Signal">' in body
 
 
+def test_compare_with_offers_every_outlets_newest_and_says_when_it_leaves_some_out(bob_client, monkeypatch):
+    monkeypatch.setattr("narratives.views.articles.CANDIDATES_PER_OUTLET", 2)
+    monkeypatch.setattr("narratives.forms.CANDIDATES_PER_OUTLET", 2)
+    shown = article(title="One side")
+    for n in range(3):
+        article(outlet="Alpha Wire", title=f"Alpha {n}", published=date(2025, 3, n + 1))
+    article(outlet="Zulu Post", title="Zulu only")
+    body = bob_client.get(shown.get_absolute_url()).content.decode()
+    assert "Alpha 2" in body and "Alpha 1" in body and "Alpha 0" not in body  # the newest two
+    assert '<optgroup label="Zulu Post">' in body  # an outlet late in the alphabet is not left out
+    assert "The 2 newest of each outlet." in body
+
+
 def test_reading_page_of_a_missing_article_is_404(bob_client):
     assert bob_client.get(reverse("article_detail", args=[999999])).status_code == 404
 

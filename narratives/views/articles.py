@@ -16,7 +16,13 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from ..forms import ArticleFilterForm, CompareSelectionForm, DeleteArticleForm, compare_candidates
+from ..forms import (
+    CANDIDATES_PER_OUTLET,
+    ArticleFilterForm,
+    CompareSelectionForm,
+    DeleteArticleForm,
+    compare_candidates,
+)
 from ..framing.highlights import spans_for_article
 from ..models import Article, Segment, SegmentKind
 from ..permissions import analyst_required
@@ -67,10 +73,15 @@ def reading_context(article: Article, **extra) -> dict:
         "title_in_text": title_in_text,
         "external_url": article.url if article.url.startswith(("https://", "http://")) else "",
         "near_duplicates": article.near_duplicates.select_related("outlet").only("id", "title", "outlet__name"),
-        "candidates": compare_candidates(article),
+        **_candidates(article),
         "delete_form": extra.pop("delete_form", None) or DeleteArticleForm(),
         **extra,
     }
+
+
+def _candidates(article: Article) -> dict:
+    shown, more = compare_candidates(article)
+    return {"candidates": shown, "more_candidates": more, "candidates_per_outlet": CANDIDATES_PER_OUTLET}
 
 
 @dataclass(frozen=True)
