@@ -117,6 +117,34 @@ def test_renaming_a_term_finds_the_new_wording(alice_client, corpus):
     assert list(Occurrence.objects.filter(term=term).values_list("text", flat=True)) == ["peacekeeping mission"]
 
 
+def test_merging_a_term_moves_its_tags_and_counts_its_wording_for_the_other(alice, alice_client, corpus):
+    a, b = corpus
+    mission = make_term("peacekeeping mission")
+    forces = make_term("peacekeeping forces", "euphemism")
+    make_tag(a, "peacekeeping forces", forces, alice)
+    make_tag(b, "peacekeeping mission", mission, alice)
+    page = alice_client.get(f"/framing/terms/{forces.pk}/").content.decode()
+    assert f'<option value="{mission.pk}">peacekeeping mission (euphemism)</option>' in page
+    response = alice_client.post(f"/framing/terms/{forces.pk}/merge", {"into": mission.pk}, follow=True)
+    assert response.redirect_chain[-1][0] == f"/framing/terms/{mission.pk}/"
+    assert "Merged “peacekeeping forces” into “peacekeeping mission”: 1 tag moved" in response.content.decode()
+    assert not FramingTerm.objects.filter(pk=forces.pk).exists()
+    assert sorted(Annotation.objects.filter(term=mission).values_list("text", flat=True)) == [
+        "peacekeeping forces", "peacekeeping mission"
+    ]  # fmt: skip
+    found = dict(Occurrence.objects.filter(term=mission).values_list("text", "match"))
+    assert found == {"peacekeeping mission": "exact", "peacekeeping forces": "variant"}
+
+
+def test_merging_needs_another_existing_term(alice_client, corpus):
+    term = make_term("peacekeeping")
+    response = alice_client.post(f"/framing/terms/{term.pk}/merge", {"into": term.pk}, follow=True)
+    assert "That term is not there any more: choose another." in response.content.decode()
+    response = alice_client.post(f"/framing/terms/{term.pk}/merge", {"into": "x²"}, follow=True)
+    assert "That term is not there any more: choose another." in response.content.decode()
+    assert FramingTerm.objects.filter(pk=term.pk).exists()
+
+
 def test_deleting_a_tagged_term_needs_confirmation(alice, alice_client, corpus):
     term = make_term("peacekeeping")
     make_tag(corpus[0], "peacekeeping", term, alice)

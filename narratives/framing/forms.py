@@ -167,3 +167,20 @@ class ImportForm(forms.Form):
             raise ValidationError("The file is not UTF-8 text.") from exc
         data["format"] = data.get("format") or exchange.detect_format(upload.name, data["content"][:500])
         return data
+
+
+class MergeForm(forms.Form):
+    """The term another one is merged into: any other term (the page lists them by category)."""
+
+    into = forms.ModelChoiceField(
+        queryset=FramingTerm.objects.none(),
+        label="Merge into",
+        error_messages={"required": "Choose the term to merge this one into.",
+                        "invalid_choice": "That term is not there any more: choose another."},
+    )  # fmt: skip
+
+    def __init__(self, term: FramingTerm, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        others = FramingTerm.objects.exclude(pk=term.pk).select_related("category").order_by("category__name", "text")
+        self.fields["into"].queryset = others
+        self.fields["into"].label_from_instance = lambda t: f"{t.text} ({t.category.name})"

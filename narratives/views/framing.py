@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, ProtectedError
 from django.http import HttpRequest, HttpResponse
@@ -19,8 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
-from ..framing import pages, suggestions
-from ..framing.forms import CategoryForm, ImportForm, TermEditForm, TermForm
+from ..framing import merge, pages, suggestions
+from ..framing.forms import CategoryForm, ImportForm, MergeForm, TermEditForm, TermForm
 from ..models import FramingCategory, FramingTerm, TermSuggestion
 from ..permissions import analyst_required, can_edit
 
@@ -88,6 +89,7 @@ def term_detail(request: HttpRequest, term_id: int) -> HttpResponse:
     context = pages.term_context(term, page, outlet)
     if can_edit(request.user):
         context["edit_form"] = TermEditForm(instance=term)
+        context["merge_form"] = MergeForm(term)
     return render(request, partial_template(request, "narratives/framing_term.html", "occurrences"), context)
 
 
@@ -99,7 +101,8 @@ def term_edit(request: HttpRequest, term_id: int) -> HttpResponse:
     form = TermEditForm(request.POST, instance=term)
     if not form.is_valid():
         page = Paginator(pages.term_occurrences(term, ""), OCCURRENCES_PER_PAGE).get_page(1)
-        context = {**pages.term_context(term, page, ""), "edit_form": form, "edit_open": True}
+        context = {**pages.term_context(term, page, ""), "edit_form": form, "merge_form": MergeForm(term)}
+        context["edit_open"] = True
         return render(request, "narratives/framing_term.html", context, status=400)
     form.save()
     messages.success(request, f"Saved “{term.text}”.")
@@ -118,6 +121,28 @@ def term_delete(request: HttpRequest, term_id: int) -> HttpResponse:
     term.delete()
     messages.success(request, f"Deleted the term “{term.text}”.")
     return redirect("framing_terms")
+
+
+@require_POST
+@login_required
+@analyst_required
+def term_merge(request: HttpRequest, term_id: int) -> HttpResponse:
+    term = get_object_or_404(FramingTerm, pk=term_id)
+    form = MergeForm(term, request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["into"]))
+        return redirect("framing_term", term.pk)
+    target = form.cleaned_data["into"]
+    try:
+        moved = merge.merge_terms(term, target, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("framing_term", term.pk)
+    messages.success(
+        request, f"Merged “{term.text}” into “{target.text}”: {moved} tag{pluralize(moved)} moved, and its wording "
+        "now counts as a variant."
+    )
+    return redirect("framing_term", target.pk)
 
 
 @require_POST
@@ -238,6 +263,7 @@ urlpatterns = [
     path("framing/terms/<int:term_id>/", term_detail, name="framing_term"),
     path("framing/terms/<int:term_id>/edit", term_edit, name="framing_term_edit"),
     path("framing/terms/<int:term_id>/delete", term_delete, name="framing_term_delete"),
+    path("framing/terms/<int:term_id>/merge", term_merge, name="framing_term_merge"),
     path("framing/terms/<int:term_id>/suggest", term_suggest, name="framing_term_suggest"),
     path(
         "framing/suggestions/<int:suggestion_id>/accept",
