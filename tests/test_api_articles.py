@@ -260,6 +260,11 @@ def test_list_reads_the_outlet_name_ignoring_case_and_the_query_as_the_page_does
     assert [a["title"] for a in listed["items"]] == ["Harbour row"]
 
 
+def test_list_refuses_a_date_range_that_ends_before_it_starts(bob_api, spec):
+    response = bob_api.get("/api/articles", {"published_from": "2025-03-09", "published_to": "2025-03-01"})
+    assert response.status_code == 422 and "published_to is before published_from" in response.content.decode()
+
+
 def test_read_one_article_with_its_segments(bob_api, spec):
     article = make_article("The Seren Ledger", "Night of shooting", ["Gunfire was heard. Troops arrived."])
     response = bob_api.get(f"/api/articles/{article.pk}")

@@ -96,6 +96,13 @@ class ArticleFilters(Schema):
     published_from: date | None = None
     published_to: date | None = None
 
+    @model_validator(mode="after")
+    def dates_in_order(self) -> "ArticleFilters":
+        # The corpus page says so too; an empty 200 would read as "no articles in that range".
+        if self.published_from and self.published_to and self.published_from > self.published_to:
+            raise ValueError("published_to is before published_from")
+        return self
+
     def apply(self, articles: QuerySet[Article]) -> QuerySet[Article]:
         if self.outlet:
             # Names compare ignoring case everywhere else (ingest, the admin): here too.
