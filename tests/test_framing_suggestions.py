@@ -112,6 +112,13 @@ def test_looking_for_variants_from_the_page(alice_client, term, monkeypatch):
     assert "new suggested variants" in response.content.decode()
 
 
+def test_the_page_says_or_more_when_a_wordings_places_reach_the_stored_cap(alice_client, term, monkeypatch):
+    monkeypatch.setattr(suggestions, "MAX_SPANS_PER_TEXT", 2)
+    suggest(term)
+    html = alice_client.get(f"/framing/terms/{term.pk}/").content.decode()
+    assert "“counter-terrorist operation”" in html and '<td class="num">2 or more</td>' in html
+
+
 def test_the_embedding_scorer_is_used_when_a_model_is_there(monkeypatch):
     import numpy as np
 

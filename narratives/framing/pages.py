@@ -84,7 +84,8 @@ def term_context(term: FramingTerm, page, outlet_slug: str) -> dict:
 
 
 def suggestions_context(term: FramingTerm) -> dict:
-    return {"term": term, "suggestions": suggestions.pending_for(term)}
+    # Spans are stored up to a cap per wording: at the cap the page says "or more".
+    return {"term": term, "suggestions": suggestions.pending_for(term), "spans_cap": suggestions.MAX_SPANS_PER_TEXT}
 
 
 def categories_css() -> str:
