@@ -303,6 +303,51 @@ def test_a_zip_is_stored_a_group_at_a_time_and_a_killed_run_goes_on_from_its_pro
     assert batch.items.get(filename="bundle.zip").payload is None
 
 
+def test_a_zip_that_fails_in_a_later_group_says_how_many_of_its_articles_are_in(alice_client, monkeypatch):
+    upload(alice_client, _zip_of(tasks.EMBED_TOGETHER + 4))
+    batch = IngestBatch.objects.get()
+    real = tasks.ingest_items
+    calls = []
+
+    def bug_in_the_second_group(items, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("reader bug")
+        return real(items, **kwargs)
+
+    monkeypatch.setattr(tasks, "ingest_items", bug_in_the_second_group)
+    process_batch(batch.pk)
+    row = batch.items.get(filename="bundle.zip")
+    assert row.status == "failed" and row.error == (
+        f"bundle.zip: {tasks.EMBED_TOGETHER} of {tasks.EMBED_TOGETHER + 4} imported (listed below); "
+        "the rest could not be (an internal error, logged)"
+    )
+
+
+def test_a_database_error_in_a_group_leaves_the_zip_queued_with_its_bytes_to_resume(alice_client, monkeypatch):
+    from django.db import OperationalError
+
+    upload(alice_client, _zip_of(3))
+    batch = IngestBatch.objects.get()
+
+    def locked(items, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(tasks, "ingest_items", locked)
+    with pytest.raises(OperationalError):
+        process_batch(batch.pk)
+    row = batch.items.get(filename="bundle.zip")
+    assert row.status == "queued" and row.payload is not None and not Article.objects.exists()
+
+
+def test_a_damaged_zip_is_one_row_with_the_reason(alice_client):
+    upload(alice_client, SimpleUploadedFile("bad.zip", b"PK\x03\x04 not really a zip", content_type="application/zip"))
+    batch = IngestBatch.objects.get()
+    process_batch(batch.pk)
+    [row] = batch.items.all()
+    assert row.status == "failed" and row.error.startswith("bad.zip: ") and row.members is None
+
+
 def test_a_duplicate_stays_a_duplicate_after_the_article_it_duplicated_is_deleted(alice_client):
     upload(alice_client, txt("curfew.txt", CURFEW))
     upload(alice_client, txt("curfew-copy.txt", CURFEW))
