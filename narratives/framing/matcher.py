@@ -39,6 +39,7 @@ _BETWEEN_WORDS = f"[{re.escape(INLINE_SPACES + HYPHENS + QUOTES)}]{{0,6}}"
 _WORD_SPLIT = re.compile(f"[\\s{re.escape(HYPHENS)}]+")
 _STRIP = INLINE_SPACES + QUOTES + "\n\r.,;:!?()[]{}"
 _PERIODS = re.compile(r"\.+")
+_OPEN_GAP = f"[{re.escape(INLINE_SPACES)}]{{1,3}}"  # the space of a compound written open
 
 # Endings that may follow a final doubled consonant ("stopped") are listed apart from the rest.
 # "eing" keeps a stem's final e before -ing where the e is doubled ("agree" → "agre" → "agreeing").
@@ -185,14 +186,25 @@ def _letters(stem: str) -> str:
 
 def word_pattern(word: str) -> str:
     s = stem_word(word)
-    # The halves of an open compound are joined like the words of a phrase.
-    letters = _BETWEEN_WORDS.join(_letters(piece) for piece in stem_pieces(word))
-    if not s.endings:
-        return letters
-    endings = "|".join(re.escape(e) for e in sorted(s.endings, key=len, reverse=True))
-    doubled = f"{re.escape(s.stem[-1])}?" if s.may_double and s.stem[-1] not in VOWELS else ""
-    optional = "" if s.needs_ending else "?"
-    return f"{letters}{doubled}(?:{endings}){optional}"
+    closed = _letters(s.stem)
+    if s.endings:
+        endings = "|".join(re.escape(e) for e in sorted(s.endings, key=len, reverse=True))
+        doubled = f"{re.escape(s.stem[-1])}?" if s.may_double and s.stem[-1] not in VOWELS else ""
+        optional = "" if s.needs_ending else "?"
+        closed = f"{closed}{doubled}(?:{endings}){optional}"
+    opens = [_open_spelling(word.lower(), joint) for joint in compound_joints(word)]
+    return f"(?:{'|'.join([closed, *opens])})" if opens else closed
+
+
+def _open_spelling(word: str, joint: int) -> str:
+    """A closed compound written open: its second half whole with at most a plural ("peace
+    keeping(s)"), or that half's stem as a noun of agent or action ("peace keepers"), but never with
+    the verb's endings ("peace keeps", "land marked": phrases, not the compound)."""
+    stem = stem_word(word).stem
+    second = _letters(word[joint:]) + "(?:s|es)?"
+    if joint < len(stem) - 1:
+        second = f"(?:{second}|{_letters(stem[joint:])}(?:ers|er|ings|ing))"
+    return f"{_letters(word[:joint])}{_OPEN_GAP}{second}"
 
 
 def phrase_body(text: str) -> str:
