@@ -195,6 +195,8 @@ def test_bad_records_are_refused_one_by_one_with_the_reason_and_leave_nothing_be
         {**good, "start": 5, "end": 5, "text": ""},
         {**good, "start": None},
         {**good, "created": "2025-13-45T10:00:00"},
+        {**good, "content_hash": [a.content_hash]},
+        {**good, "category": 7, "category_colour": 3},
         good,
     ]
     before = Annotation.objects.count()
@@ -209,13 +211,16 @@ def test_bad_records_are_refused_one_by_one_with_the_reason_and_leave_nothing_be
         "record 6: end (5) must come after start (5)",
         "record 7: has no start",
         "record 8: created '2025-13-45T10:00:00' is not a date and time (ISO 8601, e.g. 2025-03-08T10:00:00Z)",
+        "record 9: content_hash must be text",
+        "record 10: category, category_colour must be text",
     ]
 
 
 @pytest.mark.parametrize(
     "document",
     ['"just a string"', '{"type": "AnnotationCollection", "first": {"items": ["notadict"]}}',
-     '{"type": "Annotation", "target": {"selector": ["str"]}, "body": "x"}'],
+     '{"type": "Annotation", "target": {"selector": ["str"]}, "body": "x"}',
+     '{"type": "Annotation", "creator": "https://example.org/someone", "target": {}}'],
 )  # fmt: skip
 def test_a_malformed_json_ld_file_is_answered_with_a_message_not_an_error_page(alice_client, tagged, document):
     upload = io.BytesIO(document.encode())

@@ -249,16 +249,25 @@ def _from_web_annotation(item) -> dict:
         "category": by_purpose.get("classifying", {}).get("value", ""),
         "category_colour": by_purpose.get("classifying", {}).get("nar:colour", ""),
         "note": by_purpose.get("commenting", {}).get("value", ""),
-        "author": (item.get("creator") or {}).get("nickname", ""),
+        "author": _creator(item.get("creator")),
         "created": item.get("created", ""),
         "modified": item.get("modified", ""),
     }
+
+
+def _creator(value) -> str:
+    # The Web Annotation model allows a creator as an object or as a bare IRI, which names no analyst here.
+    return value.get("nickname", "") if isinstance(value, dict) else ""
 
 
 def _listed(value) -> list[dict]:
     """A JSON-LD value that may be one object or a list of them, keeping only the objects."""
     values = value if isinstance(value, list) else [value]
     return [v for v in values if isinstance(v, dict)]
+
+
+# Fields a record gives as text; a number or a list there is a malformed file, not a tag.
+_TEXT_FIELDS = ("content_hash", "term", "category", "category_colour", "author", "note")
 
 
 class BadRecord(ValueError):
@@ -295,6 +304,9 @@ def _checked(r) -> dict:
         raise BadRecord(f"end ({end}) must come after start ({start})")
     if not isinstance(r.get("text", ""), str) or not r.get("text"):
         raise BadRecord("has no text: the tagged words are needed to check the place")
+    wrong = [name for name in _TEXT_FIELDS if r.get(name) is not None and not isinstance(r[name], str)]
+    if wrong:
+        raise BadRecord(f"{', '.join(wrong)} must be text")
     return {**r, "start": start, "end": end, "created": _time(r, "created"), "modified": _time(r, "modified")}
 
 
