@@ -233,6 +233,7 @@ def test_existing_decisions_are_carried_over_to_their_wordings_the_latest_winnin
     )
     migration = importlib.import_module("narratives.migrations.0005_carry_over_wording_decisions")
     migration.carry_over(apps, None)
+    migration.carry_over(apps, None)  # run again (after going back to 0004): what is there stands
     [decision] = WordingDecision.objects.filter(term=term)
     assert (decision.wording, decision.state, decision.decided_by) == (
         "counter-terrorist operation",

@@ -5,7 +5,8 @@ Each (term, wording) gets one decision; where its spans disagree (one spelling r
 accepted before hyphens folded alike), the latest decision wins, being the analyst's last word on
 it, and a rejection wins a tie, since counting a wording nobody wants is the worse mistake.
 
-The decided spans stay as they are, so going back to 0004 loses only what was decided since.
+The decided spans stay as they are, so going back to 0004 loses only what was decided since; run
+again, it leaves a wording that already has its decision as it is (an analyst's later word stands).
 """
 
 from django.db import migrations
@@ -52,6 +53,7 @@ def carry_over(apps, schema_editor):
             for (term_id, wording), s in latest.items()
         ],
         batch_size=1000,
+        ignore_conflicts=True,
     )
 
 
