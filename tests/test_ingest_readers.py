@@ -159,9 +159,11 @@ def test_html_blocks_nested_in_list_items_and_cells_keep_words_apart():
 def test_html_line_break_inside_a_hyphenated_word_is_rejoined_as_in_a_wrapped_text_file():
     article = _article_from_page_with(
         "<p>The peace-<br>keeping mission arrived on Monday, and a dash -<br>then a line<br>break stayed apart.</p>"
+        "<p>Later the peace-<br>\n      keepers left.</p>"
     )
     assert "The peace-keeping mission arrived" in article.clean_text, article.clean_text
     assert "a dash - then a line break stayed apart." in article.clean_text
+    assert "Later the peace-keepers left." in article.clean_text
 
 
 def test_docx_title_style_headings_and_tables():

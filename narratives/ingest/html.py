@@ -201,7 +201,10 @@ def _blocks_of_body(body) -> tuple[list[str], set[str]]:
     # a new line on the page: without a space at its edges its first word sticks to the last one.
     for block in body.iter(*OUTPUT_BLOCKS):
         if block.tag == "lb" and _splits_a_hyphenated_word(block):
-            continue  # "peace-<br>keeping" is one word broken at the margin, as in a wrapped .txt
+            # "peace-<br>keeping" is one word broken at the margin, as in a wrapped .txt; pretty-printed
+            # markup puts a newline and indentation after the <br>, which must not split it again.
+            block.tail = block.tail.lstrip()
+            continue
         block.text, block.tail = " " + (block.text or ""), " " + (block.tail or "")
     paragraphs: list[str] = []
     headings: set[str] = set()

@@ -44,7 +44,7 @@ class Outlet(models.Model):
     def clean(self) -> None:
         # Ingest files "quellin daily" under "Quellin Daily" (pipeline.outlet_named): a second outlet
         # spelt so would never receive an article, and would split the outlet's counts.
-        twin = Outlet.objects.filter(name__iexact=self.name.strip()).exclude(pk=self.pk).first()
+        twin = Outlet.objects.filter(name__iexact=" ".join(self.name.split())).exclude(pk=self.pk).first()
         if twin is not None:
             message = f"There is already an outlet “{twin.name}”: names are compared ignoring case."
             raise ValidationError({"name": message})
