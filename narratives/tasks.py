@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 # hundreds of articles, goes to the worker so the page answers at once and shows progress.
 INLINE_MAX_BYTES = 2 * 1024 * 1024
 # A pause between a container's groups on SQLite. Measured with a 500-article zip (45 s of work) and a
-# second writer every 0.5 s: without it, waits up to 7.9 s; with 0.2 s, at most 1.5 s, the zip 10% slower.
+# second writer every 0.5 s: without it, waits up to 7.9 s; with 0.2 s, at most 1.5-1.7 s, the zip 10-25%
+# slower (41-45 s against 49-52 s, one run each way).
 SQLITE_TURN_SECONDS = 0.2
 
 
