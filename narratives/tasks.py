@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 INLINE_MAX_BYTES = 2 * 1024 * 1024
 # A pause between a container's groups on SQLite. Measured with a 500-article zip (45 s of work) and a
 # second writer every 0.5 s: without it, waits up to 7.9 s; with 0.2 s, at most 1.5-1.7 s, the zip 10-25%
-# slower (41-45 s against 49-52 s, one run each way).
+# slower (41-45 s against 49-52 s, two runs each way).
 SQLITE_TURN_SECONDS = 0.2
 
 
@@ -115,7 +115,8 @@ def _process_item(item_id: int) -> int:
         done = item.progress
         while done is not None and done < len(members):
             done = _store_group(item_id, done, members, container)
-            _let_other_writers_in()
+            if container and done is not None and done < len(members):
+                _let_other_writers_in()
         if done is None:  # finished or failed by another runner meanwhile
             return 0
         _finish(item_id, len(members), container)
