@@ -214,7 +214,8 @@ def compare_candidates(article: Article) -> tuple[list[Article], bool]:
         .annotate(rank=newest)
     )
     shown = list(ranked.filter(rank__lte=CANDIDATES_PER_OUTLET).order_by("outlet__name", "rank"))
-    return shown, ranked.filter(rank__gt=CANDIDATES_PER_OUTLET).exists()
+    # Some were left out exactly when there are more others than shown: a count, not a second window.
+    return shown, Article.objects.exclude(pk=article.pk).count() > len(shown)
 
 
 class DeleteArticleForm(forms.Form):

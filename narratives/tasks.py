@@ -179,10 +179,8 @@ def _store_group(item_id: int, start: int, members: list, container: bool) -> in
         group = members[start : start + EMBED_TOGETHER]
         results = ingest_items(group, outlet=item.batch.outlet_name or None, user=item.batch.created_by)
         record_results(item, results, on_item=not container)
-        item.progress = start + len(group)
-        if container:
-            item.members = len(members)
-        else:
+        item.progress = start + len(group)  # a container's ``members`` was saved when it was read
+        if not container:
             item.payload = None  # processed: the article keeps its own copy of the original
         item.save()
         return item.progress  # a plain file is done now: its one member is in
@@ -209,7 +207,6 @@ def record_results(item: IngestItem, results: list[IngestResult], *, on_item: bo
     for result in results:
         extra = IngestItem(batch=item.batch, filename=result.file or item.filename)
         _apply(extra, result)
-        extra.payload = None
         extra.save()
 
 

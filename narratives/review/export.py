@@ -60,7 +60,7 @@ def grid_json(grid: ClaimGrid) -> dict:
     return {
         "claims": [
             {
-                "articles": len([cell for cell in row.cells if cell]),
+                "articles": row.breadth,
                 "sentences": [
                     {"article": article.pk, **side.as_json()}
                     for article, cell in zip(grid.articles, row.cells)

@@ -147,7 +147,7 @@ def batch_context(batch: IngestBatch) -> dict:
         "total": total,
         "done": done,
         # Only when nothing has moved for a while: a long zip is busy, not stalled.
-        "stalled": not done and timezone.now() - max(last_moved, batch.created_at) > STALLED_AFTER,
+        "stalled": not done and timezone.now() - last_moved > STALLED_AFTER,
     }
 
 
